@@ -11,18 +11,18 @@ if ! command -v npm >/dev/null 2>&1; then
   exit 1
 fi
 
-hash_of() {
+sha256() {
   if command -v sha256sum >/dev/null 2>&1; then
-    sha256sum "$1" | cut -d' ' -f1
+    sha256sum | cut -d' ' -f1
   else # macOS
-    shasum -a 256 "$1" | cut -d' ' -f1
+    shasum -a 256 | cut -d' ' -f1
   fi
 }
 
 # npm ci always wipes node_modules; skip it when the tree was installed from
-# this exact lock file (stamp written after the last successful install).
+# these exact manifests (stamp written after the last successful install).
 stamp=node_modules/.altegraph-lock.sha256
-lock_hash=$(hash_of package-lock.json)
+lock_hash=$(cat package.json package-lock.json | sha256)
 if [[ -f $stamp && "$(cat "$stamp")" == "$lock_hash" ]]; then
   echo "playground: node_modules matches package-lock.json, skipping npm ci"
 else

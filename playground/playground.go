@@ -288,8 +288,19 @@ func acceptsGzip(r *http.Request) bool {
 // endpoint can never inject extra directives into the CSP header.
 var originRE = regexp.MustCompile(`^(https?://)?[A-Za-z0-9.\-]+(:[0-9]+)?$|^(https?://)?\[[0-9A-Fa-f:.]+\](:[0-9]+)?$`)
 
+// scrollLockStyleHash allows the one <style> element GraphiQL injects: the
+// scroll lock (react-remove-scroll-bar) of its Radix dialogs, whose text is
+// fixed when the page has no scrollbar and body has no margin (see
+// static/playground.css). Found with Chromium's CSP report and recomputed
+// from the library's getStyles with a zero gap.
+// Should an upgrade change that text, the style is merely blocked (a console
+// warning, no scroll lock, which the full-viewport IDE does not need).
+const scrollLockStyleHash = "'sha256-Y/huXlwoYkVyQlxwSVcCi1RCDGDCSVBzDt0hYP9qlTc='"
+
 // ideCSP allows scripts, styles and XHR from our own origin only; fonts and
-// icons in GraphiQL's CSS are data: URLs. No inline scripts, no eval.
+// icons in GraphiQL's CSS are data: URLs. No inline scripts, no eval; style
+// attributes are not needed either, since React and CodeMirror set styles
+// through the DOM, which CSP does not restrict.
 func ideCSP(endpoint string) string {
 	connect := []string{"'self'"}
 	if u, err := url.Parse(endpoint); err == nil && u.Host != "" {
@@ -304,7 +315,7 @@ func ideCSP(endpoint string) string {
 	return strings.Join([]string{
 		"default-src 'none'",
 		"script-src 'self'",
-		"style-src 'self'",
+		"style-src 'self' " + scrollLockStyleHash,
 		"img-src 'self' data:",
 		"font-src 'self' data:",
 		"connect-src " + strings.Join(connect, " "),
@@ -315,7 +326,7 @@ func ideCSP(endpoint string) string {
 }
 
 // missingCSP is for the fallback page, which has no scripts at all.
-const missingCSP = "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+const missingCSP = "default-src 'none'; style-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // pageConfig is handed to static/init.js as JSON.
 type pageConfig struct {
@@ -334,16 +345,17 @@ type ideData struct {
 // html/template treats a application/json script as a JS context: the struct
 // is JSON-encoded with <, > and & escaped, so no value can close the tag.
 var idePage = template.Must(template.New("ide").Parse(`<!doctype html>
-<html lang="en">
+<html lang="en" class="playground-ide">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>{{.Title}}</title>
+<link rel="icon" href="data:,">
 {{range .CSS}}<link rel="stylesheet" href="{{.}}">
 {{end -}}
 </head>
-<body class="playground-ide">
+<body>
 <div id="graphiql">Loading GraphiQL…</div>
 <script type="application/json" id="playground-config">{{.Config}}</script>
 {{range .JS}}<script src="{{.}}"></script>
@@ -366,6 +378,7 @@ var missingPage = template.Must(template.New("missing").Parse(`<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>{{.Title}} – playground not installed</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="{{.CSS}}">
 </head>
 <body>

@@ -1,0 +1,61 @@
+package graph
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/altegraph/altegraph/calendar"
+	"github.com/altegraph/altegraph/graph/model"
+	"github.com/altegraph/altegraph/upstream"
+)
+
+// parseID reads an Altegio id: a positive decimal integer. Leading zeros
+// are accepted and normalised, so "007" and "7" share one upstream call.
+func parseID(field, raw string) (int64, error) {
+	s := strings.TrimSpace(raw)
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || s != raw {
+		return 0, badInput("%s must be a positive integer id, got %q", field, clipInput(raw))
+	}
+	return n, nil
+}
+
+func clipInput(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// analyticsQuery validates a metric's arguments before any upstream call:
+// from <= to and at most upstream.MaxRangeDays days, inclusive.
+func analyticsQuery(loc *model.Location, from, to calendar.Date, f *model.AnalyticsFilter) (upstream.Query, error) {
+	q := upstream.Query{Location: loc.Number, Range: calendar.Range{From: from, To: to}}
+	if to.Before(from) {
+		return q, badInput("`from` (%s) is after `to` (%s)", from, to)
+	}
+	if n := q.Range.Days(); n > upstream.MaxRangeDays {
+		return q, badInput("the range %s is %d days long; at most %d days are allowed", q.Range, n, upstream.MaxRangeDays)
+	}
+	if f != nil {
+		for _, p := range []struct {
+			name string
+			raw  *string
+			dst  *int64
+		}{
+			{"filter.teamMemberId", f.TeamMemberID, &q.Filter.TeamMemberID},
+			{"filter.positionId", f.PositionID, &q.Filter.PositionID},
+			{"filter.userId", f.UserID, &q.Filter.UserID},
+		} {
+			if p.raw == nil {
+				continue
+			}
+			id, err := parseID(p.name, *p.raw)
+			if err != nil {
+				return q, err
+			}
+			*p.dst = id
+		}
+	}
+	return q, nil
+}

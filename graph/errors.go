@@ -1,0 +1,154 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/altegraph/altegraph/graph/model"
+	"github.com/altegraph/altegraph/upstream"
+)
+
+// Code is a stable error code in extensions.code. This is the whole
+// vocabulary the gateway adds; gqlgen's own codes
+// (GRAPHQL_VALIDATION_FAILED, GRAPHQL_PARSE_FAILED, ...) pass through.
+type Code string
+
+const (
+	CodeBadUserInput        Code = "BAD_USER_INPUT"
+	CodeUnauthenticated     Code = "UNAUTHENTICATED"
+	CodeForbidden           Code = "FORBIDDEN"
+	CodeNotFound            Code = "NOT_FOUND"
+	CodeRateLimited         Code = "RATE_LIMITED"
+	CodeUpstreamUnavailable Code = "UPSTREAM_UNAVAILABLE"
+	CodeUpstreamBadResponse Code = "UPSTREAM_BAD_RESPONSE"
+	CodeInternal            Code = "INTERNAL"
+)
+
+// Error is an error meant for the client: a code and a message in our own
+// words. Resolvers return these (or upstream errors) and never format
+// codes by hand.
+type Error struct {
+	Code       Code
+	Message    string
+	Extensions map[string]any
+}
+
+func (e *Error) Error() string { return e.Message }
+
+func newError(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+func badInput(format string, args ...any) *Error { return newError(CodeBadUserInput, format, args...) }
+
+// panicError carries a recovered panic to the presenter, which logs the
+// stack and shows the client only INTERNAL.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (p *panicError) Error() string { return fmt.Sprintf("panic: %v", p.value) }
+
+// upstreamMessages are what clients read for each upstream failure: our
+// words, never the upstream's body or URL.
+var upstreamMessages = map[upstream.Kind]struct {
+	code Code
+	msg  string
+}{
+	upstream.KindUnauthenticated: {CodeUnauthenticated, "Altegio did not accept the user credential; sign in again."},
+	upstream.KindForbidden:       {CodeForbidden, "Altegio refused access to this data for your account."},
+	upstream.KindNotFound:        {CodeNotFound, "Altegio does not know this location, or it is not visible to your account."},
+	upstream.KindInvalid:         {CodeBadUserInput, "Altegio rejected the parameters of this request."},
+	upstream.KindRateLimited:     {CodeRateLimited, "Altegio's rate limit was reached; retry shortly."},
+	upstream.KindUnavailable:     {CodeUpstreamUnavailable, "Altegio is unavailable or did not answer in time; try again."},
+	upstream.KindBadResponse:     {CodeUpstreamBadResponse, "Altegio sent an answer the gateway could not read."},
+}
+
+// ErrorPresenter turns any resolver error into a client error with an
+// extensions.code. Upstream and internal failures are logged here, once,
+// with what an operator needs (endpoint, status, upstream message) and
+// nothing secret: upstream errors never hold URLs or tokens.
+func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		var (
+			own   *Error
+			upErr *upstream.Error
+			date  *model.DateError
+			pe    *panicError
+		)
+		switch {
+		case errors.As(err, &own):
+			gqlErr.Message = own.Message
+			setExtensions(gqlErr, own.Code, own.Extensions)
+		case errors.As(err, &date):
+			gqlErr.Message = date.Error()
+			setExtensions(gqlErr, CodeBadUserInput, nil)
+		case errors.As(err, &upErr):
+			m, ok := upstreamMessages[upErr.Kind]
+			if !ok {
+				m.code, m.msg = CodeUpstreamBadResponse, "Altegio sent an answer the gateway could not read."
+			}
+			ext := map[string]any{}
+			if upErr.Status != 0 {
+				ext["upstreamStatus"] = upErr.Status
+			}
+			if upErr.Kind == upstream.KindRateLimited && upErr.RetryAfter > 0 {
+				ext["retryAfterSeconds"] = int(math.Ceil(upErr.RetryAfter.Seconds()))
+			}
+			gqlErr.Message = m.msg
+			setExtensions(gqlErr, m.code, ext)
+			log.WarnContext(ctx, "upstream call failed", "path", gqlErr.Path.String(), "error", upErr.Error())
+		case errors.As(err, &pe):
+			gqlErr.Message = "Internal error."
+			setExtensions(gqlErr, CodeInternal, nil)
+			log.ErrorContext(ctx, "panic while resolving", "path", gqlErr.Path.String(), "panic", fmt.Sprint(pe.value), "stack", string(pe.stack))
+		case errors.Is(err, context.DeadlineExceeded):
+			gqlErr.Message = "The request ran out of time before Altegio answered."
+			setExtensions(gqlErr, CodeUpstreamUnavailable, nil)
+		case errors.Is(err, context.Canceled):
+			gqlErr.Message = "The request was cancelled."
+			setExtensions(gqlErr, CodeUpstreamUnavailable, nil)
+		case hasCode(gqlErr):
+			// gqlgen's own parse and validation errors keep their code and
+			// message: they describe the query, not our internals.
+		default:
+			log.ErrorContext(ctx, "unclassified error", "path", gqlErr.Path.String(), "error", err.Error())
+			gqlErr.Message = "Internal error."
+			setExtensions(gqlErr, CodeInternal, nil)
+		}
+		return gqlErr
+	}
+}
+
+func hasCode(e *gqlerror.Error) bool {
+	_, ok := e.Extensions["code"]
+	return ok
+}
+
+func setExtensions(e *gqlerror.Error, code Code, extra map[string]any) {
+	ext := map[string]any{"code": string(code)}
+	for k, v := range extra {
+		ext[k] = v
+	}
+	e.Extensions = ext
+	// The wrapped Go error is not shown, but drop it anyway so nothing
+	// downstream (tracing, a custom marshaller) prints it by accident.
+	e.Err = nil
+}
+
+// RecoverFunc turns a resolver panic into an INTERNAL error on the field
+// that panicked; the presenter logs the stack. The process keeps serving.
+func RecoverFunc() graphql.RecoverFunc {
+	return func(ctx context.Context, v any) error {
+		return &panicError{value: v, stack: debug.Stack()}
+	}
+}

@@ -1,0 +1,87 @@
+package graph
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/altegraph/altegraph/calendar"
+	"github.com/altegraph/altegraph/graph/model"
+	"github.com/altegraph/altegraph/upstream"
+)
+
+// Loader accessors, so resolvers name the loader they use with a method
+// expression and the generic helpers below stay one call.
+func (l *Loaders) incomeDailyLoader() *dataloader.Loader[Key, []upstream.RevenueDay] {
+	return l.incomeDaily
+}
+func (l *Loaders) fullnessDailyLoader() *dataloader.Loader[Key, []upstream.OccupancyDay] {
+	return l.fullnessDaily
+}
+func (l *Loaders) recordsDailyLoader() *dataloader.Loader[Key, []upstream.AppointmentsDay] {
+	return l.recordsDaily
+}
+func (l *Loaders) recordSourceLoader() *dataloader.Loader[Key, []upstream.Slice] {
+	return l.recordSource
+}
+func (l *Loaders) recordStatusLoader() *dataloader.Loader[Key, []upstream.Slice] {
+	return l.recordStatus
+}
+func (l *Loaders) overallLoader() *dataloader.Loader[Key, *upstream.Overall] { return l.overall }
+
+// metric validates a metric's arguments and loads it.
+func metric[V any](ctx context.Context, loc *model.Location, from, to calendar.Date, f *model.AnalyticsFilter, pick func(*Loaders) *dataloader.Loader[Key, V], endpoint string) (V, error) {
+	q, err := analyticsQuery(loc, from, to, f)
+	if err != nil {
+		var zero V
+		return zero, err
+	}
+	return load(ctx, pick, endpoint, q)
+}
+
+// series loads a daily series and hands out pointers into a copy, so no
+// resolver can modify the slice another field of the request shares.
+func series[V any](ctx context.Context, loc *model.Location, from, to calendar.Date, f *model.AnalyticsFilter, pick func(*Loaders) *dataloader.Loader[Key, []V], endpoint string) ([]*V, error) {
+	days, err := metric(ctx, loc, from, to, f, pick, endpoint)
+	if err != nil {
+		return nil, err
+	}
+	cp := append([]V(nil), days...)
+	out := make([]*V, len(cp))
+	for i := range cp {
+		out[i] = &cp[i]
+	}
+	return out, nil
+}
+
+// shares turns pie slices into shares of their total, keeping the
+// upstream's order and every slice.
+func shares(slices []upstream.Slice, withStatus bool) []*model.AppointmentShare {
+	total := 0
+	for _, s := range slices {
+		total += s.Count
+	}
+	out := make([]*model.AppointmentShare, len(slices))
+	for i, s := range slices {
+		sh := &model.AppointmentShare{Label: s.Label, Count: s.Count}
+		if total > 0 {
+			sh.Percent = float64(s.Count) * 100 / float64(total)
+		}
+		if withStatus {
+			k := model.AppointmentStatusKey(upstream.StatusOf(s.Label))
+			sh.Key = &k
+		}
+		out[i] = sh
+	}
+	return out
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
