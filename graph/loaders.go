@@ -114,12 +114,13 @@ func newLoader[V any](reqCtx context.Context, f *LoaderFactory, cred upstream.Cr
 			mu      sync.Mutex
 			wg      sync.WaitGroup
 			results = make(map[Key]*dataloader.Result[V], len(keys))
+			started = make(map[Key]bool, len(keys)) // duplicates in one batch share a call
 		)
 		for _, k := range keys {
-			if _, dup := results[k]; dup {
+			if started[k] {
 				continue
 			}
-			results[k] = nil // reserve, so duplicates in one batch share a call
+			started[k] = true
 			wg.Go(func() {
 				r := fetchOne(reqCtx, f.inFlight, cred, k, fetch)
 				mu.Lock()
