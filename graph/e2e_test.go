@@ -444,3 +444,23 @@ func TestPanicBecomesInternalOnThatFieldOnly(t *testing.T) {
 		t.Error("panic not logged")
 	}
 }
+
+func TestMalformedBodyIsRefusedWithoutEchoingIt(t *testing.T) {
+	g := newGateway(t, userToken)
+	for _, body := range []string{`{"query": "mutation { login(password: \"hunter2-secret\")`, "password=hunter2-secret", `{"query": "{ x }", "variables": "hunter2-secret"}`} {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		g.h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusBadRequest && rec.Code != http.StatusUnsupportedMediaType {
+			t.Errorf("status %d for %q", rec.Code, body)
+		}
+		if strings.Contains(rec.Body.String(), "hunter2") || strings.Contains(g.logs.String(), "hunter2") {
+			t.Errorf("body echoed: %s / logs: %s", rec.Body, g.logs)
+		}
+		var resp gqlResponse
+		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "BAD_REQUEST" {
+			t.Errorf("response %s", rec.Body)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -29,6 +30,9 @@ const (
 	CodeUpstreamUnavailable Code = "UPSTREAM_UNAVAILABLE"
 	CodeUpstreamBadResponse Code = "UPSTREAM_BAD_RESPONSE"
 	CodeInternal            Code = "INTERNAL"
+	// CodeBadRequest: the HTTP request itself is not a GraphQL request
+	// (a body that is not JSON, say).
+	CodeBadRequest Code = "BAD_REQUEST"
 )
 
 // Error is an error meant for the client: a code and a message in our own
@@ -120,6 +124,14 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case hasCode(gqlErr):
 			// gqlgen's own parse and validation errors keep their code and
 			// message: they describe the query, not our internals.
+		case gqlErr.Err == nil && len(gqlErr.Path) == 0:
+			// gqlgen refused the HTTP request before execution. Its text
+			// for an undecodable body quotes the body, which may hold a
+			// password, so that text is neither shown nor logged.
+			if strings.Contains(gqlErr.Message, "request body") {
+				gqlErr.Message = "The request body is not a valid GraphQL request: send JSON with a `query` string."
+			}
+			setExtensions(gqlErr, CodeBadRequest, nil)
 		default:
 			log.ErrorContext(ctx, "unclassified error", "path", gqlErr.Path.String(), "error", err.Error())
 			gqlErr.Message = "Internal error."
