@@ -28,6 +28,20 @@ type Query struct {
 // MaxRangeDays is Altegio's limit on one analytics call (CONTRACT §1.7).
 const MaxRangeDays = 365
 
+// check refuses what Altegio would refuse, before spending a call on it.
+func (q Query) check(endpoint string) error {
+	if q.Location <= 0 {
+		return &Error{Kind: KindInvalid, Endpoint: endpoint, detail: "location id must be positive"}
+	}
+	if q.Range.From.IsZero() || q.Range.To.IsZero() || q.Range.To.Before(q.Range.From) {
+		return &Error{Kind: KindInvalid, Endpoint: endpoint, detail: "range " + q.Range.String() + " is empty or inverted"}
+	}
+	if q.Range.Days() > MaxRangeDays {
+		return &Error{Kind: KindInvalid, Endpoint: endpoint, detail: "range " + q.Range.String() + " is longer than 365 days"}
+	}
+	return nil
+}
+
 func (q Query) values() url.Values {
 	v := url.Values{}
 	v.Set("date_from", q.Range.From.String())
@@ -60,9 +74,20 @@ const (
 	EndpointClientsDaily  = "charts/clients_daily"
 )
 
+// analytics makes the GET of an analytics endpoint after checking q.
+func (c *Client) analytics(ctx context.Context, cred Credential, endpoint string, q Query) ([]byte, error) {
+	if err := q.check(endpoint); err != nil {
+		return nil, err
+	}
+	path := "/analytics/overall"
+	if name, isChart := strings.CutPrefix(endpoint, "charts/"); isChart {
+		path += "/charts/" + name
+	}
+	return c.get(ctx, endpoint, cred, companyPath(q.Location, path), q.values())
+}
+
 func (c *Client) chart(ctx context.Context, cred Credential, endpoint string, q Query) ([]Series, error) {
-	name := strings.TrimPrefix(endpoint, "charts/")
-	body, err := c.get(ctx, endpoint, cred, companyPath(q.Location, "/analytics/overall/charts/"+name), q.values())
+	body, err := c.analytics(ctx, cred, endpoint, q)
 	if err != nil {
 		return nil, err
 	}
@@ -216,8 +241,7 @@ func (c *Client) RecordStatus(ctx context.Context, cred Credential, q Query) ([]
 }
 
 func (c *Client) pie(ctx context.Context, cred Credential, endpoint string, q Query) ([]Slice, error) {
-	name := strings.TrimPrefix(endpoint, "charts/")
-	body, err := c.get(ctx, endpoint, cred, companyPath(q.Location, "/analytics/overall/charts/"+name), q.values())
+	body, err := c.analytics(ctx, cred, endpoint, q)
 	if err != nil {
 		return nil, err
 	}

@@ -43,25 +43,46 @@ type Config struct {
 }
 
 // Credential is the user half of Altegio's Authorization header.
+//
+// The token sits behind a pointer: fmt cannot call String on a field it
+// reaches through an unexported field, but it prints nested pointers as
+// addresses, so a Credential inside any struct never prints its token.
 type Credential struct {
+	token *secret
+}
+
+type secret struct {
 	userToken string
+	hash      string
 }
 
 // UserCredential wraps an Altegio user token.
-func UserCredential(token string) Credential { return Credential{userToken: token} }
+func UserCredential(token string) Credential {
+	if token == "" {
+		return Credential{}
+	}
+	sum := sha256.Sum256([]byte("altegraph/user-token\x00" + token))
+	return Credential{token: &secret{userToken: token, hash: hex.EncodeToString(sum[:16])}}
+}
 
 // IsZero reports whether there is no user token.
-func (c Credential) IsZero() bool { return c.userToken == "" }
+func (c Credential) IsZero() bool { return c.token == nil }
+
+func (c Credential) userToken() string {
+	if c.token == nil {
+		return ""
+	}
+	return c.token.userToken
+}
 
 // Hash identifies the credential in cache and loader keys without holding
 // the token itself. Two different tokens never share a hash in practice
 // (SHA-256, 128 bits kept).
 func (c Credential) Hash() string {
-	if c.userToken == "" {
+	if c.token == nil {
 		return ""
 	}
-	sum := sha256.Sum256([]byte("altegraph/user-token\x00" + c.userToken))
-	return hex.EncodeToString(sum[:16])
+	return c.token.hash
 }
 
 // String never prints the token: credentials end up in %v of structs.
@@ -124,13 +145,20 @@ func (c *Client) get(ctx context.Context, endpoint string, cred Credential, path
 	// Labels of some series are localised; we key on slugs and positions,
 	// but a fixed language keeps labels stable for clients and logs.
 	req.Header.Set("Accept-Language", "en")
-	req.Header.Set("Authorization", "Bearer "+c.partner+", User "+cred.userToken)
+	req.Header.Set("Authorization", "Bearer "+c.partner+", User "+cred.userToken())
 
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, transportError(endpoint, err)
 	}
 	defer resp.Body.Close()
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	if !ok {
+		// The status decides an error answer; its body is read only for
+		// a message, so a huge one is cut rather than refused.
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		return nil, statusError(endpoint, resp, body)
+	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	if err != nil {
 		return nil, transportError(endpoint, err)
@@ -138,10 +166,7 @@ func (c *Client) get(ctx context.Context, endpoint string, cred Credential, path
 	if len(body) > maxBodyBytes {
 		return nil, badResponse(endpoint, resp.StatusCode, "body larger than %d bytes", maxBodyBytes)
 	}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return body, nil
-	}
-	return nil, statusError(endpoint, resp, body)
+	return body, nil
 }
 
 // transportError classifies a failure to get an answer at all. The

@@ -126,7 +126,7 @@ type wireOverall struct {
 // Overall reads the key-metrics block (CONTRACT §3.1): an envelope whose
 // money is decimal strings and whose percentages may be null.
 func (c *Client) Overall(ctx context.Context, cred Credential, q Query) (*Overall, error) {
-	body, err := c.get(ctx, EndpointOverall, cred, companyPath(q.Location, "/analytics/overall"), q.values())
+	body, err := c.analytics(ctx, cred, EndpointOverall, q)
 	if err != nil {
 		return nil, err
 	}
