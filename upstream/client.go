@@ -13,12 +13,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sony/gobreaker/v2"
+	"golang.org/x/sync/singleflight"
 )
 
 // DefaultBaseURL is Altegio's v1 base (CONTRACT §1.1).
@@ -40,6 +44,10 @@ type Config struct {
 	MaxConnsPerHost int
 	// Transport replaces the network, e.g. with the in-process demo upstream.
 	Transport http.RoundTripper
+	// Traffic: cache, rate limit, retries, circuit breaker.
+	Traffic Traffic
+	Logger  *slog.Logger
+	Now     func() time.Time // clock for cache freshness; default time.Now
 }
 
 // Credential is the user half of Altegio's Authorization header.
@@ -96,6 +104,11 @@ type Client struct {
 	base    *url.URL
 	partner string
 	http    *http.Client
+	traffic Traffic
+	flight  singleflight.Group
+	breaker *gobreaker.CircuitBreaker[[]byte]
+	log     *slog.Logger
+	now     func() time.Time
 }
 
 // New builds a Client with a shared, pooled http.Client.
@@ -122,21 +135,29 @@ func New(cfg Config) (*Client, error) {
 		t.ResponseHeaderTimeout = cfg.Timeout
 		rt = t
 	}
+	cfg.Traffic.defaults()
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	return &Client{
 		base:    base,
 		partner: cfg.PartnerToken,
 		http:    &http.Client{Transport: rt, Timeout: cfg.Timeout},
+		traffic: cfg.Traffic,
+		breaker: newBreaker(base.Host, cfg.Traffic),
+		log:     cfg.Logger,
+		now:     cfg.Now,
 	}, nil
 }
 
-// get calls GET base+path?query with the combined partner/user
-// authorisation and returns the body of a 2xx answer. Any other outcome is
-// an *Error: the body of an error answer is only read for its message.
-func (c *Client) get(ctx context.Context, endpoint string, cred Credential, path string, query url.Values) ([]byte, error) {
-	u := *c.base
-	u.Path += path
-	u.RawQuery = query.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+// once makes one GET with the combined partner/user authorisation and
+// returns the body of a 2xx answer. Any other outcome is an *Error: the
+// body of an error answer is only read for its message.
+func (c *Client) once(ctx context.Context, endpoint string, cred Credential, rawURL string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, &Error{Kind: KindInvalid, Endpoint: endpoint, detail: "could not build the request", cause: err}
 	}
