@@ -26,9 +26,25 @@ type Config struct {
 	RequestTimeout time.Duration // REQUEST_TIMEOUT: deadline of one GraphQL request
 	MaxBodyBytes   int64         // MAX_BODY_BYTES: largest accepted request body
 
-	CORSAllowedOrigins []string // CORS_ALLOWED_ORIGINS, comma-separated; empty = no cross-origin access
-	Production         bool     // ALTEGRAPH_ENV=production: no introspection, no playground
-	LogLevel           string   // LOG_LEVEL: debug, info, warn, error
+	CORSAllowedOrigins   []string // CORS_ALLOWED_ORIGINS, comma-separated; empty = no cross-origin access
+	CORSAllowCredentials bool     // CORS_ALLOW_CREDENTIALS; refused together with a * origin
+	Production           bool     // ALTEGRAPH_ENV=production: no introspection, no playground
+	LogLevel             string   // LOG_LEVEL: debug, info, warn, error
+
+	// Traffic shaping (issue 4): one section, every default here.
+	RedisURL        string        // REDIS_URL: shared cache and rate limit (and sessions) for replicas
+	RatePerSecond   int           // ALTEGIO_RATE_PER_SECOND: upstream calls per second, 0 = no limit
+	RatePerMinute   int           // ALTEGIO_RATE_PER_MINUTE: upstream calls per minute, 0 = no limit
+	MaxRetries      int           // ALTEGIO_MAX_RETRIES: retries of one idempotent read
+	CacheTTLToday   time.Duration // CACHE_TTL_TODAY: answers whose range includes today
+	CacheTTLPast    time.Duration // CACHE_TTL_PAST: answers whose range ended before today
+	CacheStaleFor   time.Duration // CACHE_STALE_FOR: how long last good answers are kept for max-stale
+	CacheMaxEntries int           // CACHE_MAX_ENTRIES: in-memory cache bound
+	CacheMaxBytes   int64         // CACHE_MAX_BYTES: in-memory cache bound
+	MaxQueryDepth   int           // MAX_QUERY_DEPTH
+	MaxAliases      int           // MAX_ALIASES
+	MaxQueryCost    int           // MAX_QUERY_COST: upstream-backed fields x locations
+	MaxQueryTokens  int           // MAX_QUERY_TOKENS: parser token limit
 }
 
 // Demo reports whether the gateway runs on the embedded demo upstream.
@@ -45,6 +61,19 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		MaxBodyBytes:     1 << 20,
 		LogLevel:         "info",
 		AltegioUserToken: strings.TrimSpace(getenv("ALTEGIO_USER_TOKEN")),
+
+		RatePerSecond:   5,   // CONTRACT §1.12: 5/s per egress IP
+		RatePerMinute:   200, // and 200/min
+		MaxRetries:      2,
+		CacheTTLToday:   60 * time.Second,
+		CacheTTLPast:    10 * time.Minute,
+		CacheStaleFor:   24 * time.Hour,
+		CacheMaxEntries: 10000,
+		CacheMaxBytes:   64 << 20,
+		MaxQueryDepth:   10,
+		MaxAliases:      50,
+		MaxQueryCost:    120,
+		MaxQueryTokens:  10000,
 	}
 	c.AltegioPartnerToken = strings.TrimSpace(getenv("ALTEGIO_PARTNER_TOKEN"))
 	var errs []string
@@ -70,6 +99,38 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			*dst = d
 		}
 	}
+	c.RedisURL = strings.TrimSpace(getenv("REDIS_URL"))
+	if c.AltegioPartnerToken == "" {
+		// The demo upstream runs in this process: there is no Altegio
+		// budget to protect unless one is asked for explicitly.
+		c.RatePerSecond, c.RatePerMinute = 0, 0
+	}
+	intVar("ALTEGIO_RATE_PER_SECOND", &c.RatePerSecond, 0)
+	intVar("ALTEGIO_RATE_PER_MINUTE", &c.RatePerMinute, 0)
+	intVar("ALTEGIO_MAX_RETRIES", &c.MaxRetries, 0)
+	durVar("CACHE_TTL_TODAY", &c.CacheTTLToday)
+	durVar("CACHE_TTL_PAST", &c.CacheTTLPast)
+	durVar("CACHE_STALE_FOR", &c.CacheStaleFor)
+	intVar("CACHE_MAX_ENTRIES", &c.CacheMaxEntries, 1)
+	intVar("MAX_QUERY_DEPTH", &c.MaxQueryDepth, 1)
+	intVar("MAX_ALIASES", &c.MaxAliases, 0)
+	intVar("MAX_QUERY_COST", &c.MaxQueryCost, 1)
+	intVar("MAX_QUERY_TOKENS", &c.MaxQueryTokens, 100)
+	if v := strings.TrimSpace(getenv("CACHE_MAX_BYTES")); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1024 {
+			fail("CACHE_MAX_BYTES", "an integer >= 1024")
+		} else {
+			c.CacheMaxBytes = n
+		}
+	}
+	if v := strings.TrimSpace(getenv("CORS_ALLOW_CREDENTIALS")); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			fail("CORS_ALLOW_CREDENTIALS", "true or false")
+		}
+		c.CORSAllowCredentials = b
+	}
 	intVar("PORT", &c.Port, 1)
 	intVar("ALTEGIO_MAX_IN_FLIGHT", &c.MaxInFlight, 1)
 	intVar("MAX_LOCATIONS", &c.MaxLocations, 1)
@@ -93,11 +154,12 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	for _, o := range strings.Split(getenv("CORS_ALLOWED_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
-			if o == "*" {
-				fail("CORS_ALLOWED_ORIGINS", "a list of origins, not *: the API carries credentials")
-				continue
-			}
 			c.CORSAllowedOrigins = append(c.CORSAllowedOrigins, o)
+		}
+	}
+	for _, o := range c.CORSAllowedOrigins {
+		if strings.Contains(o, "*") && c.CORSAllowCredentials {
+			fail("CORS_ALLOWED_ORIGINS", "explicit origins when CORS_ALLOW_CREDENTIALS is true (a wildcard would hand any site the user's credentials)")
 		}
 	}
 	switch env := strings.ToLower(strings.TrimSpace(getenv("ALTEGRAPH_ENV"))); env {

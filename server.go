@@ -4,9 +4,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,11 +19,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/rs/cors"
 
+	"github.com/altegraph/altegraph/cache"
 	"github.com/altegraph/altegraph/calendar"
 	"github.com/altegraph/altegraph/graph"
 	"github.com/altegraph/altegraph/playground"
+	"github.com/altegraph/altegraph/ratelimit"
 	"github.com/altegraph/altegraph/upstream"
 	"github.com/altegraph/altegraph/upstream/demo"
 )
@@ -85,14 +90,22 @@ func newLogger(out *os.File, level string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: l}))
 }
 
-// newServer wires the parts: the upstream client (real or demo), the
-// GraphQL endpoint, the playground and the HTTP middleware around them.
+// newServer wires the parts: the upstream client (real or demo) with its
+// traffic shaping, the GraphQL endpoint, the playground and the HTTP
+// middleware around them.
 func newServer(cfg Config, log *slog.Logger, now func() time.Time) (http.Handler, error) {
+	traffic, err := newTraffic(cfg)
+	if err != nil {
+		return nil, err
+	}
 	ucfg := upstream.Config{
 		BaseURL:         cfg.AltegioBaseURL,
 		PartnerToken:    cfg.AltegioPartnerToken,
 		Timeout:         cfg.AltegioTimeout,
 		MaxConnsPerHost: cfg.MaxInFlight,
+		Traffic:         traffic,
+		Logger:          log,
+		Now:             now,
 	}
 	userToken := cfg.AltegioUserToken
 	if cfg.Demo() {
@@ -122,14 +135,17 @@ func newServer(cfg Config, log *slog.Logger, now func() time.Time) (http.Handler
 		MaxLocations:     cfg.MaxLocations,
 		Introspection:    !cfg.Production,
 		Logger:           log,
+		Limits:           graph.Limits{MaxDepth: cfg.MaxQueryDepth, MaxAliases: cfg.MaxAliases, MaxCost: cfg.MaxQueryCost},
+		MaxQueryTokens:   cfg.MaxQueryTokens,
 	})
 	api = withDeadline(cfg.RequestTimeout, api)
-	api = http.MaxBytesHandler(api, cfg.MaxBodyBytes)
+	api = limitBody(cfg.MaxBodyBytes, api)
 	api = cors.New(cors.Options{
-		AllowedOrigins: cfg.CORSAllowedOrigins,
-		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Authorization", "Content-Type"},
-		MaxAge:         600,
+		AllowedOrigins:   cfg.CORSAllowedOrigins,
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders:   []string{"Authorization", "Content-Type", "Cache-Control"},
+		AllowCredentials: cfg.CORSAllowCredentials,
+		MaxAge:           600,
 	}).Handler(api)
 
 	mux := http.NewServeMux()
@@ -146,6 +162,91 @@ func newServer(cfg Config, log *slog.Logger, now func() time.Time) (http.Handler
 		}))
 	}
 	return accessLog(log, mux), nil
+}
+
+// newTraffic builds the cache and the upstream budget: in this process, or
+// in Redis when REDIS_URL is set so that replicas behind one egress IP
+// share both.
+func newTraffic(cfg Config) (upstream.Traffic, error) {
+	t := upstream.Traffic{
+		FreshTTL:   cfg.CacheTTLToday,
+		PastTTL:    cfg.CacheTTLPast,
+		StaleFor:   cfg.CacheStaleFor,
+		MaxRetries: cfg.MaxRetries,
+	}
+	if cfg.MaxRetries == 0 {
+		t.MaxRetries = -1
+	}
+	limits := []ratelimit.Limit{{N: cfg.RatePerSecond, Window: time.Second}, {N: cfg.RatePerMinute, Window: time.Minute}}
+	var budget ratelimit.Budget
+	if cfg.RedisURL != "" {
+		rdb, err := newRedis(cfg.RedisURL)
+		if err != nil {
+			return t, err
+		}
+		t.Cache = cache.NewRedis(rdb, "altegraph:cache:")
+		if cfg.RatePerSecond > 0 || cfg.RatePerMinute > 0 {
+			budget = ratelimit.NewRedis(rdb, "altegraph:budget", limits...)
+		}
+	} else {
+		mem, err := cache.NewMemory(cfg.CacheMaxEntries, cfg.CacheMaxBytes)
+		if err != nil {
+			return t, err
+		}
+		t.Cache = mem
+		if cfg.RatePerSecond > 0 || cfg.RatePerMinute > 0 {
+			budget = ratelimit.NewLocal(limits...)
+		}
+	}
+	if budget != nil {
+		// A call needs about a second to be worth starting; a field that
+		// cannot start before its deadline minus that fails RATE_LIMITED.
+		t.Scheduler = ratelimit.NewScheduler(budget, time.Second)
+	}
+	return t, nil
+}
+
+// newRedis connects and pings, so a wrong REDIS_URL stops the start
+// instead of failing every request later.
+func newRedis(rawURL string) (*redis.Client, error) {
+	opts, err := redis.ParseURL(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	c := redis.NewClient(opts)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.Ping(ctx).Err(); err != nil {
+		return nil, fmt.Errorf("REDIS_URL: cannot reach Redis: %w", err)
+	}
+	return c, nil
+}
+
+// limitBody answers 413 to a body over max before GraphQL reads it.
+func limitBody(max int64, next http.Handler) http.Handler {
+	tooLarge := func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusRequestEntityTooLarge)
+		_, _ = fmt.Fprintf(w, `{"errors":[{"message":"The request body is larger than %d bytes.","extensions":{"code":"BAD_REQUEST"}}],"data":null}`, max)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max {
+			tooLarge(w)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				tooLarge(w)
+				return
+			}
+			http.Error(w, "could not read the request body", http.StatusBadRequest)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
 }
 
 // withDeadline gives every GraphQL request a deadline that its upstream

@@ -656,6 +656,13 @@ day that does not exist (2026-02-30), is refused with ` + "`" + `BAD_USER_INPUT`
 scalar Date
 
 """
+Marks a field answered by an Altegio call. Each such field costs 1 per
+location it is asked for; a query may cost at most ` + "`" + `MAX_QUERY_COST` + "`" + `
+(default 120), checked before anything runs.
+"""
+directive @upstream on FIELD_DEFINITION
+
+"""
 Entry points. Every metric lives on ` + "`" + `Location` + "`" + `, so one query can ask for
 several metrics of several locations; the gateway batches and deduplicates
 the upstream calls behind them.
@@ -707,7 +714,7 @@ type Location {
     to: Date!
     "Optional filter."
     filter: AnalyticsFilter
-  ): [DailyRevenue!]
+  ): [DailyRevenue!] @upstream
 
   "Occupancy and no-shows by day, one entry per day of the range (upstream ` + "`" + `fullness_daily` + "`" + `)."
   occupancyDaily(
@@ -717,7 +724,7 @@ type Location {
     to: Date!
     "Optional filter."
     filter: AnalyticsFilter
-  ): [DailyOccupancy!]
+  ): [DailyOccupancy!] @upstream
 
   "Appointments by day, one entry per day of the range (upstream ` + "`" + `records_daily` + "`" + `)."
   appointmentsDaily(
@@ -727,7 +734,7 @@ type Location {
     to: Date!
     "Optional filter."
     filter: AnalyticsFilter
-  ): [DailyAppointments!]
+  ): [DailyAppointments!] @upstream
 
   """
   Appointments of the range by booking source, in the upstream's order with
@@ -740,7 +747,7 @@ type Location {
     to: Date!
     "Optional filter."
     filter: AnalyticsFilter
-  ): [AppointmentShare!]
+  ): [AppointmentShare!] @upstream
 
   """
   Appointments of the range by visit status, in the upstream's order with
@@ -754,7 +761,7 @@ type Location {
     to: Date!
     "Optional filter."
     filter: AnalyticsFilter
-  ): [AppointmentShare!]
+  ): [AppointmentShare!] @upstream
 
   """
   Key metrics of the range compared with the previous period of the same
@@ -767,7 +774,7 @@ type Location {
     to: Date!
     "Optional filter."
     filter: AnalyticsFilter
-  ): KeyMetrics
+  ): KeyMetrics @upstream
 }
 
 "One day of revenue, in major units of the location's currency."

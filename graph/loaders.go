@@ -44,6 +44,7 @@ type Upstream interface {
 // request, and they call upstream with that request's credential.
 type Loaders struct {
 	cred          upstream.Credential
+	stale         staleLog
 	incomeDaily   *dataloader.Loader[Key, []upstream.RevenueDay]
 	fullnessDaily *dataloader.Loader[Key, []upstream.OccupancyDay]
 	recordsDaily  *dataloader.Loader[Key, []upstream.AppointmentsDay]
@@ -73,15 +74,14 @@ func NewLoaderFactory(up Upstream, maxInFlight int) *LoaderFactory {
 // batch calls use it rather than the context of whichever field happened to
 // open the batch, so the calls live exactly as long as the request.
 func (f *LoaderFactory) New(reqCtx context.Context, cred upstream.Credential) *Loaders {
-	return &Loaders{
-		cred:          cred,
-		incomeDaily:   newLoader(reqCtx, f, cred, f.up.IncomeDaily),
-		fullnessDaily: newLoader(reqCtx, f, cred, f.up.FullnessDaily),
-		recordsDaily:  newLoader(reqCtx, f, cred, f.up.RecordsDaily),
-		recordSource:  newLoader(reqCtx, f, cred, f.up.RecordSource),
-		recordStatus:  newLoader(reqCtx, f, cred, f.up.RecordStatus),
-		overall:       newLoader(reqCtx, f, cred, f.up.Overall),
-	}
+	l := &Loaders{cred: cred}
+	l.incomeDaily = newLoader(reqCtx, f, l, f.up.IncomeDaily)
+	l.fullnessDaily = newLoader(reqCtx, f, l, f.up.FullnessDaily)
+	l.recordsDaily = newLoader(reqCtx, f, l, f.up.RecordsDaily)
+	l.recordSource = newLoader(reqCtx, f, l, f.up.RecordSource)
+	l.recordStatus = newLoader(reqCtx, f, l, f.up.RecordStatus)
+	l.overall = newLoader(reqCtx, f, l, f.up.Overall)
+	return l
 }
 
 // Middleware puts fresh loaders for the request's identity into its
@@ -106,7 +106,7 @@ func loadersFor(ctx context.Context) (*Loaders, error) {
 
 type fetchFunc[V any] func(context.Context, upstream.Credential, upstream.Query) (V, error)
 
-func newLoader[V any](reqCtx context.Context, f *LoaderFactory, cred upstream.Credential, fetch fetchFunc[V]) *dataloader.Loader[Key, V] {
+func newLoader[V any](reqCtx context.Context, f *LoaderFactory, l *Loaders, fetch fetchFunc[V]) *dataloader.Loader[Key, V] {
 	batch := func(_ context.Context, keys []Key) []*dataloader.Result[V] {
 		// Results go into a map keyed by request, so a slow, failed or
 		// missing answer can only ever land on its own key.
@@ -122,7 +122,8 @@ func newLoader[V any](reqCtx context.Context, f *LoaderFactory, cred upstream.Cr
 			}
 			started[k] = true
 			wg.Go(func() {
-				r := fetchOne(reqCtx, f.inFlight, cred, k, fetch)
+				ctx := upstream.WithStaleRecorder(reqCtx, func(at time.Time) { l.stale.markKey(k, at) })
+				r := fetchOne(ctx, f.inFlight, l.cred, k, fetch)
 				mu.Lock()
 				results[k] = r
 				mu.Unlock()
@@ -167,5 +168,10 @@ func load[V any](ctx context.Context, pick func(*Loaders) *dataloader.Loader[Key
 		var zero V
 		return zero, err
 	}
-	return pick(l).Load(ctx, Key{Credential: l.cred.Hash(), Endpoint: endpoint, Query: q})()
+	k := Key{Credential: l.cred.Hash(), Endpoint: endpoint, Query: q}
+	v, err := pick(l).Load(ctx, k)()
+	if err == nil {
+		l.stale.markField(ctx, k)
+	}
+	return v, err
 }
