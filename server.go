@@ -103,6 +103,7 @@ func newServer(cfg Config, log *slog.Logger, now func() time.Time) (http.Handler
 		PartnerToken:    cfg.AltegioPartnerToken,
 		Timeout:         cfg.AltegioTimeout,
 		MaxConnsPerHost: cfg.MaxInFlight,
+		MaxInFlight:     cfg.MaxInFlight,
 		Traffic:         traffic,
 		Logger:          log,
 		Now:             now,
@@ -131,7 +132,6 @@ func newServer(cfg Config, log *slog.Logger, now func() time.Time) (http.Handler
 	api := graph.NewHandler(graph.Options{
 		Upstream:         client,
 		DefaultUserToken: userToken,
-		MaxInFlight:      cfg.MaxInFlight,
 		MaxLocations:     cfg.MaxLocations,
 		Introspection:    !cfg.Production,
 		Logger:           log,

@@ -107,7 +107,9 @@ type Redis struct {
 }
 
 // NewRedis stores entries under prefix.
-func NewRedis(client *redis.Client, prefix string) *Redis { return &Redis{client: client, prefix: prefix} }
+func NewRedis(client *redis.Client, prefix string) *Redis {
+	return &Redis{client: client, prefix: prefix}
+}
 
 // Get implements Store.
 func (r *Redis) Get(ctx context.Context, key string) (Entry, bool, error) {

@@ -41,21 +41,30 @@ type gateway struct {
 }
 
 func newGateway(t *testing.T, defaultToken string) *gateway {
+	return newGatewayWith(t, defaultToken, upstream.Traffic{MaxRetries: -1}, nil)
+}
+
+// newGatewayWith wires the handler with the given traffic shaping; tune
+// may adjust the handler options.
+func newGatewayWith(t *testing.T, defaultToken string, traffic upstream.Traffic, tune func(*graph.Options)) *gateway {
 	t.Helper()
 	up := upstreamtest.New(t)
-	client, err := upstream.New(upstream.Config{BaseURL: up.BaseURL(), PartnerToken: upstreamtest.PartnerToken, Timeout: 5 * time.Second})
+	client, err := upstream.New(upstream.Config{BaseURL: up.BaseURL(), PartnerToken: upstreamtest.PartnerToken, Timeout: 5 * time.Second, Traffic: traffic})
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
-	h := graph.NewHandler(graph.Options{
+	o := graph.Options{
 		Upstream:         client,
 		DefaultUserToken: defaultToken,
 		MaxLocations:     5,
 		Introspection:    true,
 		Logger:           slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil)),
-	})
-	return &gateway{h: h, up: up, logs: logs}
+	}
+	if tune != nil {
+		tune(&o)
+	}
+	return &gateway{h: graph.NewHandler(o), up: up, logs: logs}
 }
 
 type lockedWriter struct {
@@ -410,7 +419,9 @@ func TestEachUserCallsWithTheirOwnToken(t *testing.T) {
 	for _, c := range g.up.Calls() {
 		seen[c.UserToken]++
 	}
-	if seen["token-a"] != 2 || seen["token-b"] != 1 {
+	// token-a's two identical requests may share one in-flight call;
+	// token-b never shares one with token-a.
+	if seen["token-a"] < 1 || seen["token-a"] > 2 || seen["token-b"] != 1 || len(seen) != 2 {
 		t.Errorf("calls per token = %v", seen)
 	}
 }

@@ -60,7 +60,7 @@ func NewHandler(o Options) http.Handler {
 	if o.RetriesPerRequest <= 0 {
 		o.RetriesPerRequest = 10
 	}
-	loaders := NewLoaderFactory(o.Upstream, o.MaxInFlight)
+	loaders := NewLoaderFactory(o.Upstream)
 	return IdentityMiddleware(o.DefaultUserToken)(policyMiddleware(o.RetriesPerRequest, loaders.Middleware(privateGET(srv))))
 }
 

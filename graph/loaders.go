@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
-	"golang.org/x/sync/semaphore"
 
 	"github.com/altegraph/altegraph/upstream"
 )
@@ -53,22 +52,16 @@ type Loaders struct {
 	overall       *dataloader.Loader[Key, *upstream.Overall]
 }
 
-// LoaderFactory builds the per-request loaders. One factory per process:
-// its semaphore bounds the upstream calls in flight across all requests.
+// LoaderFactory builds the per-request loaders. Every distinct key of a
+// batch is fetched at once; the client bounds how many calls are really in
+// flight (ALTEGIO_MAX_IN_FLIGHT) after the rate limiter has let them go, so
+// calls waiting for their turn never hold a slot another user needs.
 type LoaderFactory struct {
-	up       Upstream
-	inFlight *semaphore.Weighted
+	up Upstream
 }
 
-// NewLoaderFactory bounds concurrent upstream calls to maxInFlight. The
-// bound protects this process (sockets, memory); protecting Altegio's
-// budget is the rate limiter's job.
-func NewLoaderFactory(up Upstream, maxInFlight int) *LoaderFactory {
-	if maxInFlight <= 0 {
-		maxInFlight = 64
-	}
-	return &LoaderFactory{up: up, inFlight: semaphore.NewWeighted(int64(maxInFlight))}
-}
+// NewLoaderFactory builds loaders over up.
+func NewLoaderFactory(up Upstream) *LoaderFactory { return &LoaderFactory{up: up} }
 
 // New creates the loaders of one request. reqCtx is the request's context:
 // batch calls use it rather than the context of whichever field happened to
@@ -123,7 +116,7 @@ func newLoader[V any](reqCtx context.Context, f *LoaderFactory, l *Loaders, fetc
 			started[k] = true
 			wg.Go(func() {
 				ctx := upstream.WithStaleRecorder(reqCtx, func(at time.Time) { l.stale.markKey(k, at) })
-				r := fetchOne(ctx, f.inFlight, l.cred, k, fetch)
+				r := fetchOne(ctx, l.cred, k, fetch)
 				mu.Lock()
 				results[k] = r
 				mu.Unlock()
@@ -139,9 +132,8 @@ func newLoader[V any](reqCtx context.Context, f *LoaderFactory, l *Loaders, fetc
 	return dataloader.NewBatchedLoader(batch, dataloader.WithWait[Key, V](batchWait))
 }
 
-// fetchOne makes one upstream call inside the in-flight bound. A panic in
-// it fails only this key.
-func fetchOne[V any](ctx context.Context, inFlight *semaphore.Weighted, cred upstream.Credential, k Key, fetch fetchFunc[V]) (res *dataloader.Result[V]) {
+// fetchOne makes one upstream call. A panic in it fails only this key.
+func fetchOne[V any](ctx context.Context, cred upstream.Credential, k Key, fetch fetchFunc[V]) (res *dataloader.Result[V]) {
 	defer func() {
 		if v := recover(); v != nil {
 			res = &dataloader.Result[V]{Error: &panicError{value: v, stack: debug.Stack()}}
@@ -150,10 +142,6 @@ func fetchOne[V any](ctx context.Context, inFlight *semaphore.Weighted, cred ups
 	if cred.IsZero() {
 		return &dataloader.Result[V]{Error: errNoCredential}
 	}
-	if err := inFlight.Acquire(ctx, 1); err != nil {
-		return &dataloader.Result[V]{Error: err}
-	}
-	defer inFlight.Release(1)
 	v, err := fetch(ctx, cred, k.Query)
 	return &dataloader.Result[V]{Data: v, Error: err}
 }

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/sony/gobreaker/v2"
+	"golang.org/x/sync/semaphore"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -42,6 +43,10 @@ type Config struct {
 	// host, so the default pool of 2 idle connections per host would make
 	// every concurrent call beyond the second open a new TLS connection.
 	MaxConnsPerHost int
+	// MaxInFlight bounds concurrent calls from this process (default 64).
+	// It protects the process (sockets, memory); protecting Altegio's
+	// budget is the rate limiter's job.
+	MaxInFlight int
 	// Transport replaces the network, e.g. with the in-process demo upstream.
 	Transport http.RoundTripper
 	// Traffic: cache, rate limit, retries, circuit breaker.
@@ -106,6 +111,7 @@ type Client struct {
 	http    *http.Client
 	traffic Traffic
 	flight  singleflight.Group
+	slots   *semaphore.Weighted
 	breaker *gobreaker.CircuitBreaker[[]byte]
 	log     *slog.Logger
 	now     func() time.Time
@@ -142,11 +148,15 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = 64
+	}
 	return &Client{
 		base:    base,
 		partner: cfg.PartnerToken,
 		http:    &http.Client{Transport: rt, Timeout: cfg.Timeout},
 		traffic: cfg.Traffic,
+		slots:   semaphore.NewWeighted(int64(cfg.MaxInFlight)),
 		breaker: newBreaker(base.Host, cfg.Traffic),
 		log:     cfg.Logger,
 		now:     cfg.Now,

@@ -223,7 +223,11 @@ func (c *Client) fetch(ctx context.Context, endpoint string, cred Credential, ra
 				return nil, transportError(endpoint, err)
 			}
 		}
+		if err := c.slots.Acquire(ctx, 1); err != nil {
+			return nil, transportError(endpoint, err)
+		}
 		body, err := c.breaker.Execute(func() ([]byte, error) { return c.once(ctx, endpoint, cred, rawURL) })
+		c.slots.Release(1)
 		if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
 			return nil, &Error{Kind: KindUnavailable, Endpoint: endpoint, detail: "circuit open after repeated transport failures", cause: err}
 		}

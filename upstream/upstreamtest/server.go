@@ -20,8 +20,18 @@ import (
 // PartnerToken is the partner token the stand-in expects.
 const PartnerToken = "test-partner-token-5f1c"
 
+// Reply overrides the stand-in's answer to one call.
+type Reply struct {
+	Status int
+	Body   string
+	Header map[string]string
+	// Hang blocks until the client gives up (or the test ends).
+	Hang bool
+}
+
 // Call is one request the stand-in received.
 type Call struct {
+	At        time.Time
 	Endpoint  string // e.g. "charts/income_daily", "analytics/overall"
 	Location  int64
 	Query     map[string]string
@@ -47,13 +57,22 @@ type Server struct {
 	// Gate, when set, is called at the start of every request; a test can
 	// block in it to hold requests in flight.
 	Gate func(Call)
+	// Script, when set, may answer a call instead of the normal data: the
+	// n-th call (from 1) to this endpoint and location is passed along.
+	Script func(c Call, n int) *Reply
+
+	done  chan struct{}
+	perEP map[string]int
 }
 
 // New starts a stand-in that is closed when the test ends.
 func New(t testing.TB) *Server {
-	s := &Server{Faults: map[int64]int{}}
+	s := &Server{Faults: map[int64]int{}, done: make(chan struct{}), perEP: map[string]int{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.Close)
+	t.Cleanup(func() {
+		close(s.done) // release hanging handlers first, or Close waits for them
+		s.Close()
+	})
 	return s
 }
 
@@ -102,7 +121,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	for k, v := range r.URL.Query() {
 		q[k] = v[0]
 	}
-	call := Call{Endpoint: endpoint, Location: loc, Query: q, Header: r.Header.Clone()}
+	call := Call{At: time.Now(), Endpoint: endpoint, Location: loc, Query: q, Header: r.Header.Clone()}
 	if _, user, ok := strings.Cut(r.Header.Get("Authorization"), "User "); ok {
 		call.UserToken = user
 	}
@@ -111,7 +130,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.inFlight++
 	s.maxIn = max(s.maxIn, s.inFlight)
 	fault := s.Faults[loc]
-	gate := s.Gate
+	gate, script := s.Gate, s.Script
+	epKey := fmt.Sprintf("%s/%d", endpoint, loc)
+	s.perEP[epKey]++
+	n := s.perEP[epKey]
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
@@ -120,6 +142,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}()
 	if gate != nil {
 		gate(call)
+	}
+	if script != nil {
+		if rep := script(call, n); rep != nil {
+			if rep.Hang {
+				select {
+				case <-r.Context().Done():
+				case <-s.done:
+				}
+				return
+			}
+			for k, v := range rep.Header {
+				w.Header().Set(k, v)
+			}
+			w.WriteHeader(rep.Status)
+			fmt.Fprint(w, rep.Body)
+			return
+		}
 	}
 
 	if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer "+PartnerToken+", User ") || call.UserToken == "" {
