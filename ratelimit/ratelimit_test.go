@@ -49,7 +49,7 @@ func TestBudgetHoldsEveryWindowExactly(t *testing.T) {
 			var granted []time.Time
 			for i := range 1800 {
 				now := start.Add(time.Duration(i) * 50 * time.Millisecond)
-				ok, wait, err := b.Take(context.Background(), now)
+				ok, wait, _, err := b.Take(context.Background(), now)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -77,11 +77,11 @@ func TestBudgetWaitHintIsExact(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	b.Take(context.Background(), now)
 	b.Take(context.Background(), now.Add(300*time.Millisecond))
-	ok, wait, _ := b.Take(context.Background(), now.Add(400*time.Millisecond))
+	ok, wait, _, _ := b.Take(context.Background(), now.Add(400*time.Millisecond))
 	if ok || wait != 600*time.Millisecond {
 		t.Fatalf("ok=%v wait=%v, want refused for 600ms", ok, wait)
 	}
-	if ok, _, _ := b.Take(context.Background(), now.Add(time.Second)); !ok {
+	if ok, _, _, _ := b.Take(context.Background(), now.Add(time.Second)); !ok {
 		t.Fatal("a call exactly one window after the oldest must pass")
 	}
 }
@@ -89,14 +89,16 @@ func TestBudgetWaitHintIsExact(t *testing.T) {
 // stepBudget grants one call each time the test sends on allow.
 type stepBudget struct{ allow chan struct{} }
 
-func (s *stepBudget) Take(ctx context.Context, _ time.Time) (bool, time.Duration, error) {
+func (s *stepBudget) Take(ctx context.Context, _ time.Time) (bool, time.Duration, Ticket, error) {
 	select {
 	case <-s.allow:
-		return true, 0, nil
+		return true, 0, Ticket{}, nil
 	default:
-		return false, time.Millisecond, nil
+		return false, time.Millisecond, Ticket{}, nil
 	}
 }
+
+func (s *stepBudget) Finish(context.Context, Ticket, time.Time) {}
 
 func TestSchedulerServesUsersInTurn(t *testing.T) {
 	b := &stepBudget{allow: make(chan struct{})}
@@ -109,9 +111,12 @@ func TestSchedulerServesUsersInTurn(t *testing.T) {
 	enqueue := func(user string, n int) {
 		for range n {
 			wg.Go(func() {
-				if err := s.Wait(context.Background(), user); err != nil {
+				done, err := s.Wait(context.Background(), user)
+				if err != nil {
 					t.Error(err)
+					return
 				}
+				done()
 				mu.Lock()
 				order = append(order, user)
 				mu.Unlock()
@@ -157,7 +162,7 @@ func TestSchedulerGivesUpBeforeTheDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	err := s.Wait(ctx, "u")
+	_, err := s.Wait(ctx, "u")
 	var nt *ErrNoTimeLeft
 	if !errors.As(err, &nt) || nt.RetryAfter <= 0 {
 		t.Fatalf("err = %v, want ErrNoTimeLeft with a hint", err)
@@ -173,8 +178,33 @@ func TestSchedulerGivesUpBeforeTheDeadline(t *testing.T) {
 func TestSchedulerWithoutBudgetIsUnlimited(t *testing.T) {
 	s := NewScheduler(nil, 0)
 	for range 1000 {
-		if err := s.Wait(context.Background(), "u"); err != nil {
+		done, err := s.Wait(context.Background(), "u")
+		if err != nil {
 			t.Fatal(err)
 		}
+		done()
+	}
+}
+
+// TestFinishedCallsCountFromTheirFinish: a call that took 400ms to answer
+// holds its place in the window until 1s after it finished, so the next
+// window cannot open while Altegio may still count the slow call.
+func TestFinishedCallsCountFromTheirFinish(t *testing.T) {
+	for name, b := range budgets(t, Limit{N: 1, Window: time.Second}) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			now := time.Unix(1_800_000_000, 0)
+			ok, _, ticket, err := b.Take(ctx, now)
+			if !ok || err != nil {
+				t.Fatal(ok, err)
+			}
+			b.Finish(ctx, ticket, now.Add(400*time.Millisecond))
+			if ok, wait, _, _ := b.Take(ctx, now.Add(time.Second)); ok || wait != 400*time.Millisecond {
+				t.Fatalf("ok=%v wait=%v; want 400ms more", ok, wait)
+			}
+			if ok, _, _, _ := b.Take(ctx, now.Add(1400*time.Millisecond)); !ok {
+				t.Fatal("refused one window after the finish")
+			}
+		})
 	}
 }

@@ -56,24 +56,44 @@ end
 return 0
 `)
 
-// Take implements Budget. The clock is Redis's caller's: replicas should
-// run NTP, as any distributed limiter assumes.
-func (r *Redis) Take(ctx context.Context, now time.Time) (bool, time.Duration, error) {
-	if len(r.limits) == 0 {
-		return true, 0, nil
-	}
+func (r *Redis) keys() []string {
 	keys := make([]string, len(r.limits))
-	args := []any{now.UnixMicro(), strconv.FormatInt(now.UnixNano(), 36) + ":" + strconv.FormatUint(randUint(), 36)}
 	for i, lim := range r.limits {
 		keys[i] = fmt.Sprintf("%s:%d:%d", r.key, lim.N, lim.Window.Milliseconds())
+	}
+	return keys
+}
+
+// Take implements Budget. The clock is the caller's: replicas should run
+// NTP, as any distributed limiter assumes.
+func (r *Redis) Take(ctx context.Context, now time.Time) (bool, time.Duration, Ticket, error) {
+	if len(r.limits) == 0 {
+		return true, 0, Ticket{}, nil
+	}
+	id := strconv.FormatInt(now.UnixNano(), 36) + ":" + strconv.FormatUint(randUint(), 36)
+	args := []any{now.UnixMicro(), id}
+	for _, lim := range r.limits {
 		args = append(args, lim.N, lim.Window.Microseconds())
 	}
-	waitMicros, err := takeScript.Run(ctx, r.client, keys, args...).Int64()
+	waitMicros, err := takeScript.Run(ctx, r.client, r.keys(), args...).Int64()
 	if err != nil {
-		return false, 0, fmt.Errorf("ratelimit: redis: %w", err)
+		return false, 0, Ticket{}, fmt.Errorf("ratelimit: redis: %w", err)
 	}
 	if waitMicros > 0 {
-		return false, time.Duration(waitMicros) * time.Microsecond, nil
+		return false, time.Duration(waitMicros) * time.Microsecond, Ticket{}, nil
 	}
-	return true, 0, nil
+	return true, 0, Ticket{at: now, id: id}, nil
+}
+
+// Finish implements Budget: the call's member gets its finish time (XX:
+// only while it is still in the set).
+func (r *Redis) Finish(ctx context.Context, t Ticket, at time.Time) {
+	if t.id == "" || !at.After(t.at) {
+		return
+	}
+	pipe := r.client.Pipeline()
+	for _, k := range r.keys() {
+		pipe.ZAddXX(ctx, k, redis.Z{Score: float64(at.UnixMicro()), Member: t.id})
+	}
+	_, _ = pipe.Exec(ctx) // best effort: the grant time already counts the call
 }

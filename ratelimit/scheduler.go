@@ -32,8 +32,9 @@ type Scheduler struct {
 }
 
 type waiter struct {
-	ready chan struct{}
-	done  bool // granted or gone; guarded by Scheduler.mu
+	ready  chan struct{}
+	done   bool   // granted or gone; guarded by Scheduler.mu
+	ticket Ticket // set when granted
 }
 
 // NewScheduler starts the dispatcher; it runs for the life of the process.
@@ -47,10 +48,11 @@ func NewScheduler(b Budget, margin time.Duration) *Scheduler {
 }
 
 // Wait blocks until user may make one upstream call, or fails with
-// *ErrNoTimeLeft when ctx's deadline would pass first.
-func (s *Scheduler) Wait(ctx context.Context, user string) error {
+// *ErrNoTimeLeft when ctx's deadline would pass first. The caller must
+// call done when the call has finished.
+func (s *Scheduler) Wait(ctx context.Context, user string) (done func(), err error) {
 	if s.budget == nil {
-		return ctx.Err()
+		return func() {}, ctx.Err()
 	}
 	w := &waiter{ready: make(chan struct{})}
 	s.mu.Lock()
@@ -70,9 +72,10 @@ func (s *Scheduler) Wait(ctx context.Context, user string) error {
 		defer t.Stop()
 		giveUp = t.C
 	}
+	finish := func() { s.budget.Finish(context.WithoutCancel(ctx), w.ticket, s.now()) }
 	select {
 	case <-w.ready:
-		return nil
+		return finish, nil
 	case <-giveUp:
 	case <-ctx.Done():
 	}
@@ -82,12 +85,13 @@ func (s *Scheduler) Wait(ctx context.Context, user string) error {
 	s.mu.Unlock()
 	if granted {
 		// Granted while we were giving up: the call was paid for, use it.
-		return nil
+		<-w.ready
+		return finish, nil
 	}
 	if err := ctx.Err(); errors.Is(err, context.Canceled) {
-		return err
+		return nil, err
 	}
-	return &ErrNoTimeLeft{RetryAfter: s.estimate()}
+	return nil, &ErrNoTimeLeft{RetryAfter: s.estimate()}
 }
 
 // estimate is a retry hint: the time for the queue ahead to drain at one
@@ -111,7 +115,7 @@ func (s *Scheduler) dispatch() {
 			<-s.wake
 			continue
 		}
-		ok, wait, err := s.budget.Take(ctx, s.now())
+		ok, wait, ticket, err := s.budget.Take(ctx, s.now())
 		if err != nil {
 			// A broken shared budget must not open the flood gates:
 			// back off and try again.
@@ -121,7 +125,7 @@ func (s *Scheduler) dispatch() {
 			time.Sleep(wait)
 			continue
 		}
-		if !s.grantNext() {
+		if !s.grantNext(ticket) {
 			// Everyone gave up meanwhile; the spent call is lost, which
 			// errs on the side of the budget.
 			continue
@@ -160,7 +164,7 @@ func (s *Scheduler) dropGone() {
 
 // grantNext serves the first live waiter of the user whose turn it is and
 // moves that user to the back of the line.
-func (s *Scheduler) grantNext() bool {
+func (s *Scheduler) grantNext(t Ticket) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.dropGone()
@@ -171,6 +175,7 @@ func (s *Scheduler) grantNext() bool {
 	q := s.queues[u]
 	w := q[0]
 	w.done = true
+	w.ticket = t
 	close(w.ready)
 	s.order = s.order[1:]
 	if len(q) > 1 {

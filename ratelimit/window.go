@@ -12,10 +12,26 @@ import (
 )
 
 // Budget is a shared allowance of upstream calls.
+//
+// A call is counted from its grant, and when it finishes it is counted
+// again from its finish. Altegio counts calls when they arrive, which is
+// some time after the grant (a new TLS connection alone can take 100ms);
+// counting a finished call from its finish, which comes after its arrival,
+// keeps the budget true at Altegio's door whatever the latency, without
+// guessing a safety margin.
 type Budget interface {
 	// Take spends one call if the budget allows it now. Otherwise it
 	// spends nothing and says how long until a call may be allowed.
-	Take(ctx context.Context, now time.Time) (ok bool, wait time.Duration, err error)
+	Take(ctx context.Context, now time.Time) (ok bool, wait time.Duration, t Ticket, err error)
+	// Finish moves a granted call's time to when it finished.
+	Finish(ctx context.Context, t Ticket, at time.Time)
+}
+
+// Ticket identifies a granted call to its Budget.
+type Ticket struct {
+	at    time.Time
+	slots []int  // Local: ring index per limit
+	id    string // Redis: sorted-set member
 }
 
 // Limit is N calls per window. N == 0 means no limit.
@@ -50,7 +66,7 @@ func NewLocal(limits ...Limit) *Local {
 }
 
 // Take implements Budget.
-func (l *Local) Take(_ context.Context, now time.Time) (bool, time.Duration, error) {
+func (l *Local) Take(_ context.Context, now time.Time) (bool, time.Duration, Ticket, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var wait time.Duration
@@ -65,11 +81,25 @@ func (l *Local) Take(_ context.Context, now time.Time) (bool, time.Duration, err
 		}
 	}
 	if wait > 0 {
-		return false, wait, nil
+		return false, wait, Ticket{}, nil
 	}
+	t := Ticket{at: now, slots: make([]int, len(l.limits))}
 	for i := range l.limits {
+		t.slots[i] = l.next[i]
 		l.times[i][l.next[i]] = now
 		l.next[i] = (l.next[i] + 1) % len(l.times[i])
 	}
-	return true, 0, nil
+	return true, 0, t, nil
+}
+
+// Finish implements Budget. A slot that was reused meanwhile (a call
+// that outlived the window) is left to its new call.
+func (l *Local) Finish(_ context.Context, t Ticket, at time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, slot := range t.slots {
+		if i < len(l.times) && l.times[i][slot].Equal(t.at) && at.After(t.at) {
+			l.times[i][slot] = at
+		}
+	}
 }

@@ -214,8 +214,10 @@ func (c *Client) fetch(ctx context.Context, endpoint string, cred Credential, ra
 		if c.breaker.State() == gobreaker.StateOpen {
 			return nil, &Error{Kind: KindUnavailable, Endpoint: endpoint, detail: "circuit open after repeated transport failures"}
 		}
+		finished := func() {}
 		if t.Scheduler != nil {
-			if err := t.Scheduler.Wait(ctx, cred.Hash()); err != nil {
+			var err error
+			if finished, err = t.Scheduler.Wait(ctx, cred.Hash()); err != nil {
 				var nt *ratelimit.ErrNoTimeLeft
 				if errors.As(err, &nt) {
 					return nil, &Error{Kind: KindRateLimited, Endpoint: endpoint, RetryAfter: nt.RetryAfter, detail: "the gateway's upstream budget had no room before the deadline", cause: err}
@@ -224,10 +226,12 @@ func (c *Client) fetch(ctx context.Context, endpoint string, cred Credential, ra
 			}
 		}
 		if err := c.slots.Acquire(ctx, 1); err != nil {
+			finished()
 			return nil, transportError(endpoint, err)
 		}
 		body, err := c.breaker.Execute(func() ([]byte, error) { return c.once(ctx, endpoint, cred, rawURL) })
 		c.slots.Release(1)
+		finished()
 		if errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests) {
 			return nil, &Error{Kind: KindUnavailable, Endpoint: endpoint, detail: "circuit open after repeated transport failures", cause: err}
 		}
