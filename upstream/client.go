@@ -107,7 +107,7 @@ func (c Credential) GoString() string { return c.String() }
 // Client calls Altegio. It is safe for concurrent use.
 type Client struct {
 	base    *url.URL
-	partner string
+	partner *secret // behind a pointer, like Credential: %+v of a Client never prints it
 	http    *http.Client
 	traffic Traffic
 	flight  singleflight.Group
@@ -153,7 +153,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	return &Client{
 		base:    base,
-		partner: cfg.PartnerToken,
+		partner: &secret{userToken: cfg.PartnerToken},
 		http:    &http.Client{Transport: rt, Timeout: cfg.Timeout},
 		traffic: cfg.Traffic,
 		slots:   semaphore.NewWeighted(int64(cfg.MaxInFlight)),
@@ -176,7 +176,7 @@ func (c *Client) once(ctx context.Context, endpoint string, cred Credential, raw
 	// Labels of some series are localised; we key on slugs and positions,
 	// but a fixed language keeps labels stable for clients and logs.
 	req.Header.Set("Accept-Language", "en")
-	req.Header.Set("Authorization", "Bearer "+c.partner+", User "+cred.userToken())
+	req.Header.Set("Authorization", "Bearer "+c.partner.userToken+", User "+cred.userToken())
 
 	resp, err := c.http.Do(req)
 	if err != nil {

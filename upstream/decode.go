@@ -52,11 +52,21 @@ func errorMessage(body []byte) string {
 		return "body is not JSON"
 	}
 	var m struct {
-		Message string `json:"message"`
+		Message string              `json:"message"`
+		Errors  map[string][]string `json:"errors"`
 	}
 	for _, raw := range []json.RawMessage{e.Meta, e.Errors} {
 		if json.Unmarshal(raw, &m) == nil && m.Message != "" {
 			return clip(m.Message, 200)
+		}
+	}
+	// A validation body may carry only field errors, e.g. {"[date_to]":
+	// ["The maximum interval is 365 days"]}: name the first one.
+	if json.Unmarshal(e.Meta, &m) == nil {
+		for field, msgs := range m.Errors {
+			if len(msgs) > 0 {
+				return clip(field+": "+msgs[0], 200)
+			}
 		}
 	}
 	return ""
@@ -215,8 +225,11 @@ type column struct {
 func columns(endpoint string, rng calendar.Range, series []Series, picks ...column) ([][]float64, error) {
 	bySlug := map[string]*Series{}
 	for i := range series {
-		if series[i].Slug != "" {
-			bySlug[series[i].Slug] = &series[i]
+		if slug := series[i].Slug; slug != "" {
+			if bySlug[slug] != nil {
+				return nil, badResponse(endpoint, 200, "two series with slug %q", slug)
+			}
+			bySlug[slug] = &series[i]
 		}
 	}
 	days := rng.Days()

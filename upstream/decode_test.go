@@ -3,6 +3,7 @@ package upstream
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
 	"reflect"
@@ -620,6 +621,45 @@ func TestDecodeOverallRejects(t *testing.T) {
 		_, err := DecodeOverall(readTestdata(t, "error.html"))
 		if err == nil || !strings.Contains(err.Error(), "HTML") || strings.Contains(err.Error(), "nginx") {
 			t.Errorf("error = %v", err)
+		}
+	})
+}
+
+func TestReviewFindings(t *testing.T) {
+	t.Run("duplicate slug is a bad response", func(t *testing.T) {
+		rng := calendar.Range{From: calendar.Date{Year: 2026, Month: 8, Day: 1}, To: calendar.Date{Year: 2026, Month: 8, Day: 1}}
+		series := []Series{
+			{Slug: "income_total", Points: []Point{{Date: rng.From, Value: 1}}},
+			{Slug: "income_total", Points: []Point{{Date: rng.From, Value: 2}}},
+			{Slug: "income_services", Points: []Point{{Date: rng.From, Value: 1}}},
+			{Slug: "income_goods", Points: []Point{{Date: rng.From, Value: 0}}},
+		}
+		if _, err := incomeDays(rng, series); err == nil {
+			t.Fatal("two series with one slug were accepted")
+		}
+	})
+	t.Run("pending labels that mention confirmation", func(t *testing.T) {
+		for _, l := range []string{"Not confirmed", "Unconfirmed", "Awaiting confirmation"} {
+			if got := StatusOf(l); got != StatusPending {
+				t.Errorf("StatusOf(%q) = %s", l, got)
+			}
+		}
+	})
+	t.Run("field-only validation message is kept for logs", func(t *testing.T) {
+		got := errorMessage([]byte(`{"meta":{"errors":{"[date_to]":["The maximum interval is 365 days"]}}}`))
+		if got != "[date_to]: The maximum interval is 365 days" {
+			t.Errorf("errorMessage = %q", got)
+		}
+	})
+	t.Run("a client never prints its partner token", func(t *testing.T) {
+		c, err := New(Config{BaseURL: "https://example.invalid/api/v1", PartnerToken: "partner-SECRET-77"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"%v", "%+v", "%#v"} {
+			if s := fmt.Sprintf(f, c); strings.Contains(s, "partner-SECRET-77") {
+				t.Errorf("%s prints the partner token", f)
+			}
 		}
 	})
 }

@@ -25,6 +25,9 @@ var statusKeywords = []struct {
 }{
 	{StatusNoShow, []string{"did not come", "didn't come", "didnt come", "not come", "not came", "no-show", "no show", "noshow", "not arrived", "absent", "не пришел", "не пришёл", "не пришли", "неявка"}},
 	{StatusCancelled, []string{"deleted", "delete", "cancel", "удален", "удалён", "отмен"}},
+	// "Not confirmed" / "unconfirmed" / "awaiting confirmation" wait for
+	// the client: pending, though they contain "confirm".
+	{StatusPending, []string{"not confirmed", "unconfirmed", "awaiting confirmation", "не подтверд"}},
 	{StatusConfirmed, []string{"confirm", "подтверд"}},
 	{StatusPending, []string{"expectation", "expected", "waiting", "pending", "awaiting", "ожидан"}},
 	{StatusArrived, []string{"came", "arrived", "visited", "attended", "пришел", "пришёл", "пришли"}},
