@@ -140,13 +140,19 @@ func newServer(cfg Config, log *slog.Logger, now func() time.Time) (http.Handler
 	})
 	api = withDeadline(cfg.RequestTimeout, api)
 	api = limitBody(cfg.MaxBodyBytes, api)
-	api = cors.New(cors.Options{
+	corsOpts := cors.Options{
 		AllowedOrigins:   cfg.CORSAllowedOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders:   []string{"Authorization", "Content-Type", "Cache-Control"},
 		AllowCredentials: cfg.CORSAllowCredentials,
 		MaxAge:           600,
-	}).Handler(api)
+	}
+	if len(cfg.CORSAllowedOrigins) == 0 {
+		// rs/cors reads an empty list as "*"; ours means no cross-origin
+		// access at all.
+		corsOpts.AllowOriginFunc = func(string) bool { return false }
+	}
+	api = cors.New(corsOpts).Handler(api)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
