@@ -438,3 +438,58 @@ func TestGETResponsesArePrivate(t *testing.T) {
 		t.Errorf("Cache-Control = %q, body %s", cc, rec.Body)
 	}
 }
+
+// TestTwentyUsersUnderTheDefaultBudget: 20 users open a 5-location
+// dashboard together (600 distinct calls) under Altegio's documented budget
+// (5/s, 200/min) with a 4s deadline. Altegio never sees more than 5 calls
+// in a second; every field is data or RATE_LIMITED with a hint, on time;
+// users are served in turn, so the calls that fit are spread over them.
+func TestTwentyUsersUnderTheDefaultBudget(t *testing.T) {
+	limits := []ratelimit.Limit{{N: 5, Window: time.Second}, {N: 200, Window: time.Minute}}
+	sched := ratelimit.NewScheduler(ratelimit.NewLocal(limits...), 500*time.Millisecond)
+	g := newGatewayWith(t, "", upstream.Traffic{Scheduler: sched}, nil)
+	h := withDeadline(4*time.Second, g.h)
+	gw := &gateway{h: h, up: g.up, logs: g.logs}
+	servedBy := make([]int, 20)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range 20 {
+		wg.Go(func() {
+			r := gw.query(t, dashboard, vars("1001", "1002", "1003", "1004", "1005"), "Authorization", fmt.Sprintf("User user-%d", i))
+			for _, e := range r.Errors {
+				if e.Extensions["code"] != "RATE_LIMITED" || e.Extensions["retryAfterSeconds"] == nil {
+					t.Errorf("user %d: %v", i, e)
+				}
+			}
+			servedBy[i] = 30 - len(r.Errors)
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	calls := g.up.Calls()
+	if n := maxInWindow(arrivals(calls), time.Second); n > 5 {
+		t.Errorf("Altegio saw %d calls in one second", n)
+	}
+	total, most, least, reached := 0, 0, 30, 0
+	for _, n := range servedBy {
+		total += n
+		most, least = max(most, n), min(least, n)
+		if n > 0 {
+			reached++
+		}
+	}
+	if total != len(calls) || total < 10 {
+		t.Errorf("served %d, calls %d", total, len(calls))
+	}
+	// First come, first served would give the first user all of them.
+	// In turn, nobody gets more than the first burst (a user alone in the
+	// queue at the start may take it, plus its turn), and the calls reach
+	// most users.
+	if most > 5+1 || reached < total*3/4 {
+		t.Errorf("unfair: per-user served %v", servedBy)
+	}
+	if elapsed > 5*time.Second {
+		t.Errorf("took %v with a 4s deadline", elapsed)
+	}
+	t.Logf("20 users x 30 calls under 5/s: %d served (per user %d..%d), %d RATE_LIMITED, %v", total, least, most, 600-total, elapsed.Round(time.Millisecond))
+}

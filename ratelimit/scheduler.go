@@ -27,7 +27,13 @@ type Scheduler struct {
 
 	mu     sync.Mutex
 	queues map[string][]*waiter // per user, FIFO
-	order  []string             // users with waiters, in turn order
+	order  []string             // users with waiters, in the order they came
+	// served counts grants per user with waiters. The next grant goes to
+	// the user with the fewest; a user who comes back starts level with
+	// the least-served user waiting, not at zero, so newcomers get their
+	// turn promptly without jumping ahead of everyone (start-time fair
+	// queuing).
+	served map[string]int
 	wake   chan struct{}
 }
 
@@ -40,7 +46,7 @@ type waiter struct {
 // NewScheduler starts the dispatcher; it runs for the life of the process.
 // A nil budget means unlimited.
 func NewScheduler(b Budget, margin time.Duration) *Scheduler {
-	s := &Scheduler{budget: b, now: time.Now, margin: margin, queues: map[string][]*waiter{}, wake: make(chan struct{}, 1)}
+	s := &Scheduler{budget: b, now: time.Now, margin: margin, queues: map[string][]*waiter{}, served: map[string]int{}, wake: make(chan struct{}, 1)}
 	if b != nil {
 		go s.dispatch()
 	}
@@ -57,6 +63,14 @@ func (s *Scheduler) Wait(ctx context.Context, user string) (done func(), err err
 	w := &waiter{ready: make(chan struct{})}
 	s.mu.Lock()
 	if len(s.queues[user]) == 0 {
+		s.dropGone()
+		level := 0
+		for i, u := range s.order {
+			if i == 0 || s.served[u] < level {
+				level = s.served[u]
+			}
+		}
+		s.served[user] = level
 		s.order = append(s.order, user)
 	}
 	s.queues[user] = append(s.queues[user], w)
@@ -154,6 +168,7 @@ func (s *Scheduler) dropGone() {
 		}
 		if len(live) == 0 {
 			delete(s.queues, u)
+			delete(s.served, u)
 			continue
 		}
 		s.queues[u] = live
@@ -162,8 +177,7 @@ func (s *Scheduler) dropGone() {
 	s.order = order
 }
 
-// grantNext serves the first live waiter of the user whose turn it is and
-// moves that user to the back of the line.
+// grantNext serves the first live waiter of the least-served user.
 func (s *Scheduler) grantNext(t Ticket) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -171,18 +185,25 @@ func (s *Scheduler) grantNext(t Ticket) bool {
 	if len(s.order) == 0 {
 		return false
 	}
-	u := s.order[0]
+	pick := 0
+	for i, u := range s.order {
+		if s.served[u] < s.served[s.order[pick]] {
+			pick = i
+		}
+	}
+	u := s.order[pick]
 	q := s.queues[u]
 	w := q[0]
 	w.done = true
 	w.ticket = t
 	close(w.ready)
-	s.order = s.order[1:]
+	s.served[u]++
 	if len(q) > 1 {
 		s.queues[u] = q[1:]
-		s.order = append(s.order, u)
 	} else {
 		delete(s.queues, u)
+		delete(s.served, u)
+		s.order = append(s.order[:pick], s.order[pick+1:]...)
 	}
 	return true
 }
