@@ -47,11 +47,17 @@ type Server struct {
 	// Gate, when set, is called at the start of every request; a test can
 	// block in it to hold requests in flight.
 	Gate func(Call)
+	// UserFaults maps a user token to the HTTP status every analytics call
+	// made with it answers: one user refused, another served.
+	UserFaults map[string]int
+
+	// Auth is the POST /auth behaviour (see auth.go).
+	Auth Auth
 }
 
 // New starts a stand-in that is closed when the test ends.
 func New(t testing.TB) *Server {
-	s := &Server{Faults: map[int64]int{}}
+	s := &Server{Faults: map[int64]int{}, UserFaults: map[string]int{}, Auth: Auth{Accounts: map[string]Account{}}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -87,6 +93,10 @@ func Count(loc int64, d calendar.Date, series int) int {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/api/v1")
+	if path == "/auth" {
+		s.serveAuth(w, r)
+		return
+	}
 	rest, ok := strings.CutPrefix(path, "/company/")
 	if !ok {
 		http.NotFound(w, r)
@@ -111,6 +121,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.inFlight++
 	s.maxIn = max(s.maxIn, s.inFlight)
 	fault := s.Faults[loc]
+	if f, ok := s.UserFaults[call.UserToken]; ok {
+		fault = f
+	}
 	gate := s.Gate
 	s.mu.Unlock()
 	defer func() {
