@@ -43,7 +43,7 @@ func fixed(t *testing.T, status int, body string, header ...string) *upstream.Cl
 func TestLoginDecodesEveryDocumentedSuccessShape(t *testing.T) {
 	for name, tc := range map[string]struct {
 		body, id, name string
-		want          upstream.Credential
+		want           upstream.Credential
 	}{
 		"enveloped":  {fixtureEnveloped, "123456", "James Smith", upstream.UserCredential("wec23fh8cDfFV4432fc352456")},
 		"flat":       {fixtureFlat, "123456", "James Smith", upstream.UserCredential("wec23fh8cDfFV4432fc352456")},

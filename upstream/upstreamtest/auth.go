@@ -131,4 +131,3 @@ func (s *Server) serveAuth(w http.ResponseWriter, r *http.Request) {
 	user["is_email_confirmed"] = true
 	writeJSON(w, http.StatusCreated, map[string]any{"success": true, "data": user, "meta": []any{}})
 }
-
