@@ -33,6 +33,18 @@ const (
 	// CodeBadRequest: the HTTP request itself is not a GraphQL request
 	// (a body that is not JSON, say).
 	CodeBadRequest Code = "BAD_REQUEST"
+
+	// Sign-in (issue 3).
+
+	// CodeInvalidCredentials: login refused the login name or password.
+	// One code for an unknown login and a wrong password, so accounts
+	// cannot be enumerated.
+	CodeInvalidCredentials Code = "INVALID_CREDENTIALS"
+	// CodeInvalidCode: completeLogin got a wrong code, or the challenge is
+	// unknown, expired or used up.
+	CodeInvalidCode Code = "INVALID_CODE"
+	// CodeSessionStoreUnavailable: the session store (Redis) did not answer.
+	CodeSessionStoreUnavailable Code = "SESSION_STORE_UNAVAILABLE"
 )
 
 // Error is an error meant for the client: a code and a message in our own

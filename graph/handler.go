@@ -3,12 +3,15 @@ package graph
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/altegraph/altegraph/session"
 )
 
 // Options configure the GraphQL endpoint.
@@ -19,6 +22,12 @@ type Options struct {
 	MaxLocations     int    // cap on Query.locations(ids:)
 	Introspection    bool   // on in development, off in production
 	Logger           *slog.Logger
+
+	// Sign-in and sessions (issue 3).
+	Auth           Authenticator     // POST /auth; default: Upstream, if it is one
+	Sessions       *session.Manager  // default: in memory
+	Throttle       *session.Throttle // default: session.NewThrottle defaults
+	TrustedProxies []netip.Prefix    // peers whose X-Forwarded-For is believed
 }
 
 // NewHandler builds the /graphql endpoint: identity, then per-request
@@ -31,7 +40,22 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxLocations <= 0 {
 		o.MaxLocations = 50
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{MaxLocations: o.MaxLocations}}))
+	if o.Auth == nil {
+		o.Auth, _ = o.Upstream.(Authenticator)
+	}
+	if o.Sessions == nil {
+		o.Sessions = session.NewManager(session.NewMemoryStore(nil), session.Config{})
+	}
+	if o.Throttle == nil {
+		o.Throttle = session.NewThrottle(session.ThrottleConfig{})
+	}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{
+		MaxLocations: o.MaxLocations,
+		Auth:         o.Auth,
+		Sessions:     o.Sessions,
+		Throttle:     o.Throttle,
+		Logger:       o.Logger,
+	}}))
 	// Transports are added one by one on purpose: no websockets (nothing
 	// to subscribe to) and GET for queries only (gqlgen's GET transport
 	// refuses mutations).
@@ -46,5 +70,11 @@ func NewHandler(o Options) http.Handler {
 	srv.SetRecoverFunc(RecoverFunc())
 
 	loaders := NewLoaderFactory(o.Upstream, o.MaxInFlight)
-	return IdentityMiddleware(o.DefaultUserToken)(loaders.Middleware(srv))
+	identity := IdentityMiddleware(IdentityConfig{
+		DefaultUserToken: o.DefaultUserToken,
+		Sessions:         o.Sessions,
+		TrustedProxies:   o.TrustedProxies,
+		Logger:           o.Logger,
+	})
+	return identity(loaders.Middleware(srv))
 }

@@ -147,7 +147,7 @@ func fetchOne[V any](ctx context.Context, inFlight *semaphore.Weighted, cred ups
 		}
 	}()
 	if cred.IsZero() {
-		return &dataloader.Result[V]{Error: errNoCredential}
+		return &dataloader.Result[V]{Error: noCredential(ctx)}
 	}
 	if err := inFlight.Acquire(ctx, 1); err != nil {
 		return &dataloader.Result[V]{Error: err}
@@ -156,9 +156,6 @@ func fetchOne[V any](ctx context.Context, inFlight *semaphore.Weighted, cred ups
 	v, err := fetch(ctx, cred, k.Query)
 	return &dataloader.Result[V]{Data: v, Error: err}
 }
-
-var errNoCredential = newError(CodeUnauthenticated,
-	"No Altegio user credential: send `Authorization: User <user token>`, or configure ALTEGIO_USER_TOKEN for single-tenant use.")
 
 // load asks one loader for one key of this request's credential.
 func load[V any](ctx context.Context, pick func(*Loaders) *dataloader.Loader[Key, V], endpoint string, q upstream.Query) (V, error) {

@@ -182,7 +182,7 @@ func TestMemoryStoreExpires(t *testing.T) {
 	_ = s.Put(ctx, "c", []byte("3"), time.Second)
 	clk.Add(2 * time.Minute)
 	_ = s.Put(ctx, "d", []byte("4"), time.Second) // sweeps
-	if s.Len() != 2 { // b and d
+	if s.Len() != 2 {                             // b and d
 		t.Errorf("%d entries after the sweep, want 2", s.Len())
 	}
 }
