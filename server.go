@@ -22,6 +22,7 @@ import (
 	"github.com/altegraph/altegraph/calendar"
 	"github.com/altegraph/altegraph/graph"
 	"github.com/altegraph/altegraph/playground"
+	"github.com/altegraph/altegraph/session"
 	"github.com/altegraph/altegraph/upstream"
 	"github.com/altegraph/altegraph/upstream/demo"
 )
@@ -40,10 +41,11 @@ func run(ctx context.Context, getenv func(string) string, logOut *os.File) error
 	}
 	log := newLogger(logOut, cfg.LogLevel)
 
-	h, err := newServer(cfg, log, time.Now)
+	h, closeServer, err := newServer(ctx, cfg, log, time.Now)
 	if err != nil {
 		return err
 	}
+	defer closeServer()
 	srv := &http.Server{
 		Addr:              net.JoinHostPort("", strconv.Itoa(cfg.Port)),
 		Handler:           h,
@@ -87,7 +89,7 @@ func newLogger(out *os.File, level string) *slog.Logger {
 
 // newServer wires the parts: the upstream client (real or demo), the
 // GraphQL endpoint, the playground and the HTTP middleware around them.
-func newServer(cfg Config, log *slog.Logger, now func() time.Time) (http.Handler, error) {
+func newServer(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Time) (http.Handler, func(), error) {
 	ucfg := upstream.Config{
 		BaseURL:         cfg.AltegioBaseURL,
 		PartnerToken:    cfg.AltegioPartnerToken,
@@ -112,8 +114,25 @@ func newServer(cfg Config, log *slog.Logger, now func() time.Time) (http.Handler
 	}
 	client, err := upstream.New(ucfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+
+	// Sessions (issue 3): in memory, or in Redis shared by every replica.
+	closer := func() {}
+	var store session.Store = session.NewMemoryStore(now)
+	if cfg.RedisURL != "" {
+		rc, err := session.OpenRedis(ctx, cfg.RedisURL)
+		if err != nil {
+			return nil, nil, err
+		}
+		closer = func() { _ = rc.Close() }
+		store = session.NewRedisStore(rc, "altegraph:")
+		log.Info("sessions are kept in Redis")
+	} else {
+		log.Info("sessions are kept in memory: they do not survive a restart and are not shared between replicas (set REDIS_URL)")
+	}
+	sessions := session.NewManager(store, session.Config{TTL: cfg.SessionTTL, IdleTTL: cfg.SessionIdleTTL, Now: now})
+	throttle := session.NewThrottle(session.ThrottleConfig{PerAddress: cfg.LoginPerAddr, PerLogin: cfg.LoginPerLogin, Total: cfg.LoginTotal, Now: now})
 
 	api := graph.NewHandler(graph.Options{
 		Upstream:         client,
@@ -122,6 +141,10 @@ func newServer(cfg Config, log *slog.Logger, now func() time.Time) (http.Handler
 		MaxLocations:     cfg.MaxLocations,
 		Introspection:    !cfg.Production,
 		Logger:           log,
+		Auth:             client,
+		Sessions:         sessions,
+		Throttle:         throttle,
+		TrustedProxies:   cfg.TrustedProxies,
 	})
 	api = withDeadline(cfg.RequestTimeout, api)
 	api = http.MaxBytesHandler(api, cfg.MaxBodyBytes)
@@ -145,7 +168,7 @@ func newServer(cfg Config, log *slog.Logger, now func() time.Time) (http.Handler
 			DefaultQuery: dashboardQuery(calendar.Today(now(), time.UTC)),
 		}))
 	}
-	return accessLog(log, mux), nil
+	return accessLog(log, mux), closer, nil
 }
 
 // withDeadline gives every GraphQL request a deadline that its upstream
