@@ -654,3 +654,33 @@ func TestSessionStoreDown(t *testing.T) {
 		t.Error("not logged")
 	}
 }
+
+// A password in a body that is not JSON, or typed where a string belongs,
+// is never repeated in the answer or the logs.
+func TestPasswordInABadRequestIsNotEchoed(t *testing.T) {
+	g := newAuthGateway(t, nil)
+	for _, body := range []string{
+		`{"query": "mutation { login(login: \"ann@salon.test\", password: \"hunter2-Sekret\") { token } }", "variables": {`,
+		`{"query": "mutation($l: String!, $p: String!) { login(login: $l, password: $p) { token } }", "variables": {"l": "ann@salon.test", "p": "hunter2-Sekret"`,
+		"login=ann%40salon.test&password=hunter2-Sekret",
+		`{"query": "mutation { login(login: \"ann@salon.test\", password: 8675309123) { token } }"}`,
+		`{"query": "mutation { login(login: \"ann@salon.test\", password: hunter2Sekret) { token } }"}`,
+		`{"query": "mutation { login(login: \"ann@salon.test\", password: [\"hunter2-Sekret\"]) { token } }"}`,
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		g.h.ServeHTTP(rec, req)
+		if rec.Code == http.StatusOK {
+			t.Errorf("accepted: %s", body)
+		}
+		for _, secret := range []string{"hunter2", "8675309123"} {
+			if strings.Contains(rec.Body.String(), secret) || strings.Contains(g.logs.String(), secret) {
+				t.Errorf("echoed %q: %s / logs: %s", secret, rec.Body, g.logs)
+			}
+		}
+	}
+	if n := g.up.AuthCalls(); n != 0 {
+		t.Errorf("%d POST /auth for bad requests", n)
+	}
+}

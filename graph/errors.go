@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"regexp"
 	"runtime/debug"
 	"strings"
 
@@ -135,7 +136,10 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			setExtensions(gqlErr, CodeUpstreamUnavailable, nil)
 		case hasCode(gqlErr):
 			// gqlgen's own parse and validation errors keep their code and
-			// message: they describe the query, not our internals.
+			// message: they describe the query, not our internals. Only a
+			// literal the validator quotes is cut: it may be a password
+			// typed where a string was expected.
+			gqlErr.Message = scrubLiteral(gqlErr.Message)
 		case gqlErr.Err == nil && len(gqlErr.Path) == 0:
 			// gqlgen refused the HTTP request before execution. Its text
 			// for an undecodable body quotes the body, which may hold a
@@ -150,6 +154,23 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			setExtensions(gqlErr, CodeInternal, nil)
 		}
 		return gqlErr
+	}
+}
+
+// quotedLiteral matches gqlparser's messages that end with the offending
+// value ("String cannot represent a non string value: 12345678",
+// "Expected value of type \"X\", found 12345678.").
+var quotedLiteral = regexp.MustCompile(`^(.*cannot represent [^:]*value|Expected value of type "[^"]*"), found .*$|^(.*cannot represent [^:]*value): .*$`)
+
+func scrubLiteral(msg string) string {
+	m := quotedLiteral.FindStringSubmatch(msg)
+	switch {
+	case m == nil:
+		return msg
+	case m[1] != "":
+		return m[1] + "."
+	default:
+		return m[2] + "."
 	}
 }
 
