@@ -165,7 +165,7 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, now func() tim
 		mux.Handle("/", playground.Handler(playground.Config{
 			Title:        "altegraph",
 			Endpoint:     "/graphql",
-			DefaultQuery: dashboardQuery(calendar.Today(now(), time.UTC)),
+			DefaultQuery: signInExample(cfg.Demo()) + dashboardQuery(calendar.Today(now(), time.UTC)),
 		}))
 	}
 	return accessLog(log, mux), closer, nil
@@ -205,6 +205,31 @@ func (w *statusWriter) WriteHeader(code int) {
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// signInExample is the sign-in part of the playground's preloaded
+// document; in demo mode it carries the demo login.
+func signInExample(demoMode bool) string {
+	login, password := "you@example.com", "your password"
+	if demoMode {
+		login, password = demo.DemoLogin, demo.DemoPassword
+	}
+	return fmt.Sprintf(`# Sign in: run SignIn, then put {"Authorization": "Bearer <token>"} in the
+# Headers tab below; every query then runs as that user. SignOut ends the
+# session. (Demo logins: %s / %s, and %s / %s with the code %s.
+# Without a header, demo mode uses its built-in identity.)
+mutation SignIn {
+  login(login: %q, password: %q) {
+    token expiresAt user { id name } twoFactor { id channel recipient attemptsLeft expiresAt }
+  }
+}
+mutation CompleteSignIn($challengeId: ID! = "agc_…", $code: String! = "123456") {
+  completeLogin(challengeId: $challengeId, code: $code) { token expiresAt user { id name } }
+}
+query Me { me { id name } }
+mutation SignOut { logout }
+
+`, demo.DemoLogin, demo.DemoPassword, demo.TwoFactorLogin, demo.TwoFactorPassword, demo.TwoFactorCode, login, password)
+}
 
 // dashboardQuery is the playground's preloaded example: the last 30 full
 // days of three demo locations, every metric.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/altegraph/altegraph/calendar"
 	"github.com/altegraph/altegraph/internal/redistest"
 	"github.com/altegraph/altegraph/upstream/demo"
 )
@@ -201,3 +202,21 @@ func TestSessionConfig(t *testing.T) {
 		t.Errorf("config error repeats the Redis password: %v", err)
 	}
 }
+
+// The playground's preloaded document is valid GraphQL against the schema.
+func TestPlaygroundDocumentValidates(t *testing.T) {
+	s := startServer(t, nil)
+	for _, demoMode := range []bool{true, false} {
+		doc := signInExample(demoMode) + dashboardQuery(calendarToday())
+		body, _ := json.Marshal(map[string]any{"query": doc, "operationName": "Me"})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		s.h.ServeHTTP(rec, req)
+		if strings.Contains(rec.Body.String(), "GRAPHQL_") {
+			t.Errorf("demo=%v: %s", demoMode, rec.Body)
+		}
+	}
+}
+
+func calendarToday() calendar.Date { return calendar.Today(time.Now(), time.UTC) }
