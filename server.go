@@ -119,7 +119,11 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, now func() tim
 
 	// Sessions (issue 3): in memory, or in Redis shared by every replica.
 	closer := func() {}
-	var store session.Store = session.NewMemoryStore(now)
+	throttleCfg := session.ThrottleConfig{PerAddress: cfg.LoginPerAddr, PerLogin: cfg.LoginPerLogin, Total: cfg.LoginTotal, Now: now}
+	var (
+		store    session.Store   = session.NewMemoryStore(now)
+		throttle session.Limiter = session.NewThrottle(throttleCfg)
+	)
 	if cfg.RedisURL != "" {
 		rc, err := session.OpenRedis(ctx, cfg.RedisURL)
 		if err != nil {
@@ -127,12 +131,12 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, now func() tim
 		}
 		closer = func() { _ = rc.Close() }
 		store = session.NewRedisStore(rc, "altegraph:")
-		log.Info("sessions are kept in Redis")
+		throttle = session.NewRedisThrottle(rc, "altegraph:", throttleCfg)
+		log.Info("sessions and sign-in budgets are kept in Redis")
 	} else {
 		log.Info("sessions are kept in memory: they do not survive a restart and are not shared between replicas (set REDIS_URL)")
 	}
 	sessions := session.NewManager(store, session.Config{TTL: cfg.SessionTTL, IdleTTL: cfg.SessionIdleTTL, Now: now})
-	throttle := session.NewThrottle(session.ThrottleConfig{PerAddress: cfg.LoginPerAddr, PerLogin: cfg.LoginPerLogin, Total: cfg.LoginTotal, Now: now})
 
 	api := graph.NewHandler(graph.Options{
 		Upstream:         client,

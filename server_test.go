@@ -154,7 +154,7 @@ func TestDemoSignInQuerySignOut(t *testing.T) {
 }
 
 func TestTwoServersShareSessionsThroughRedis(t *testing.T) {
-	kv := map[string]string{"REDIS_URL": redistest.URL(t), "LOGIN_LIMIT_TOTAL": "100/1s"}
+	kv := map[string]string{"REDIS_URL": redistest.URL(t), "LOGIN_LIMIT_TOTAL": "100/1s", "LOGIN_LIMIT_PER_LOGIN": "1/1h"}
 	a, b := startServer(t, kv), startServer(t, kv)
 	out, raw := a.gql(t, `mutation { login(login: "`+demo.DemoLogin+`", password: "`+demo.DemoPassword+`") { token } }`, "")
 	tok, _ := dig(out, "data", "login", "token").(string)
@@ -169,6 +169,11 @@ func TestTwoServersShareSessionsThroughRedis(t *testing.T) {
 	}
 	if out, raw = a.gql(t, meAndRevenue, tok); dig(out, "errors", 0, "extensions", "code") != "UNAUTHENTICATED" {
 		t.Fatalf("first server after logout on the second: %s", raw)
+	}
+	// The sign-in budget is shared too: one attempt per login per hour.
+	out, raw = b.gql(t, `mutation { login(login: "`+demo.DemoLogin+`", password: "`+demo.DemoPassword+`") { token } }`, "")
+	if dig(out, "errors", 0, "extensions", "code") != "RATE_LIMITED" || dig(out, "errors", 0, "extensions", "retryAfterSeconds") != 3600.0 {
+		t.Fatalf("second sign-in on the other server: %s", raw)
 	}
 }
 

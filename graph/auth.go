@@ -52,8 +52,8 @@ func (r *Resolver) login(ctx context.Context, login, password string) (*model.Se
 	if login == "" || password == "" {
 		return nil, badInput("`login` and `password` must not be empty")
 	}
-	if ok, wait := r.Throttle.Allow(identityFrom(ctx).clientAddr, login); !ok {
-		return nil, rateLimited(wait)
+	if err := r.allow(ctx, login); err != nil {
+		return nil, err
 	}
 	res, err := r.Auth.Login(ctx, login, password)
 	if err != nil {
@@ -93,8 +93,8 @@ func (r *Resolver) completeLogin(ctx context.Context, challengeID, code string) 
 	} else if err != nil {
 		return nil, r.storeError(ctx, err)
 	}
-	if ok, wait := r.Throttle.Allow(identityFrom(ctx).clientAddr, c.Login); !ok {
-		return nil, rateLimited(wait)
+	if err := r.allow(ctx, c.Login); err != nil {
+		return nil, err
 	}
 	res, err := r.Auth.CompleteLogin(ctx, c.Login, c.Password, c.UUID, code)
 	if err == nil && res.Challenge != nil {
@@ -117,6 +117,19 @@ func (r *Resolver) completeLogin(ctx context.Context, challengeID, code string) 
 	}
 	_ = r.Sessions.DeleteChallenge(ctx, challengeID)
 	return r.startSession(ctx, res)
+}
+
+// allow spends one sign-in attempt of this client and login, or says
+// when to retry.
+func (r *Resolver) allow(ctx context.Context, login string) error {
+	ok, wait, err := r.Throttle.Allow(ctx, identityFrom(ctx).clientAddr, login)
+	switch {
+	case err != nil:
+		return r.storeError(ctx, err)
+	case !ok:
+		return rateLimited(wait)
+	}
+	return nil
 }
 
 func (r *Resolver) startSession(ctx context.Context, res upstream.LoginResult) (*model.Session, error) {

@@ -24,10 +24,10 @@ type Options struct {
 	Logger           *slog.Logger
 
 	// Sign-in and sessions (issue 3).
-	Auth           Authenticator     // POST /auth; default: Upstream, if it is one
-	Sessions       *session.Manager  // default: in memory
-	Throttle       *session.Throttle // default: session.NewThrottle defaults
-	TrustedProxies []netip.Prefix    // peers whose X-Forwarded-For is believed
+	Auth           Authenticator    // POST /auth; default: Upstream, if it is one
+	Sessions       *session.Manager // default: in memory
+	Throttle       session.Limiter  // default: session.NewThrottle defaults
+	TrustedProxies []netip.Prefix   // peers whose X-Forwarded-For is believed
 }
 
 // NewHandler builds the /graphql endpoint: identity, then per-request

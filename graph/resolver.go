@@ -14,6 +14,6 @@ type Resolver struct {
 	// Auth, Sessions and Throttle serve sign-in (issue 3).
 	Auth     Authenticator
 	Sessions *session.Manager
-	Throttle *session.Throttle
+	Throttle session.Limiter
 	Logger   *slog.Logger
 }

@@ -233,39 +233,80 @@ func TestRedisSessionsAreSharedBetweenManagers(t *testing.T) {
 }
 
 func TestThrottle(t *testing.T) {
-	clk := newClock()
-	th := session.NewThrottle(session.ThrottleConfig{
-		PerAddress: session.Limit{Events: 3, Per: time.Minute},
-		PerLogin:   session.Limit{Events: 2, Per: 10 * time.Minute},
-		Total:      session.Limit{Events: 5, Per: 10 * time.Second},
-		Now:        clk.Now,
+	cfg := func(clk *clock) session.ThrottleConfig {
+		return session.ThrottleConfig{
+			PerAddress: session.Limit{Events: 3, Per: time.Minute},
+			PerLogin:   session.Limit{Events: 2, Per: 10 * time.Minute},
+			Total:      session.Limit{Events: 5, Per: 10 * time.Second},
+			Now:        clk.Now,
+		}
+	}
+	t.Run("memory", func(t *testing.T) {
+		clk := newClock()
+		th := session.NewThrottle(cfg(clk))
+		testThrottle(t, clk, th, th)
 	})
+	t.Run("redis", func(t *testing.T) {
+		opts, err := redis.ParseURL(redistest.URL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c1, c2 := redis.NewClient(opts), redis.NewClient(opts)
+		defer c1.Close()
+		defer c2.Close()
+		clk := newClock()
+		// Two replicas: the budgets are shared.
+		testThrottle(t, clk, session.NewRedisThrottle(c1, "altegraph:", cfg(clk)), session.NewRedisThrottle(c2, "altegraph:", cfg(clk)))
+		keys, _ := c1.Keys(context.Background(), "*").Result()
+		for _, k := range keys {
+			if strings.Contains(strings.ToLower(k), "ann") {
+				t.Errorf("key %q holds a login name", k)
+			}
+			if ttl, _ := c1.PTTL(context.Background(), k).Result(); ttl <= 0 || ttl > 10*time.Minute {
+				t.Errorf("key %q ttl %v", k, ttl)
+			}
+		}
+	})
+}
+
+// testThrottle runs one scenario against two limiters that must share
+// their budgets (the same one, in memory).
+func testThrottle(t *testing.T, clk *clock, a, b session.Limiter) {
+	ctx := context.Background()
+	allow := func(l session.Limiter, addr, login string) (bool, time.Duration) {
+		t.Helper()
+		ok, wait, err := l.Allow(ctx, addr, login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok, wait
+	}
 	// Per login: the third try of ann within 10 min is refused, from any address.
 	for i, addr := range []string{"10.0.0.1", "10.0.0.2"} {
-		if ok, _ := th.Allow(addr, "Ann@X "); !ok {
+		if ok, _ := allow(a, addr, "Ann@X "); !ok {
 			t.Fatalf("try %d refused", i)
 		}
 	}
-	ok, wait := th.Allow("10.0.0.3", "ann@x")
+	ok, wait := allow(b, "10.0.0.3", "ann@x")
 	if ok || wait != 5*time.Minute {
 		t.Errorf("third try of one login: %v %v", ok, wait)
 	}
 	// A refusal spends nothing: 10.0.0.3 still has its 3 attempts.
 	for i := range 3 {
-		if ok, _ := th.Allow("10.0.0.3", fmt.Sprint("user", i)); !ok {
+		if ok, _ := allow(a, "10.0.0.3", fmt.Sprint("user", i)); !ok {
 			t.Fatalf("address try %d refused", i)
 		}
 	}
 	// Per address.
-	if ok, wait := th.Allow("10.0.0.3", "user9"); ok || wait != 20*time.Second {
+	if ok, wait := allow(b, "10.0.0.3", "user9"); ok || wait != 20*time.Second {
 		t.Errorf("fourth try of one address: %v %v", ok, wait)
 	}
 	// In total: 5 allowed so far; the sixth from a new address is refused.
-	if ok, wait := th.Allow("10.0.0.4", "zed"); ok || wait != 2*time.Second {
+	if ok, wait := allow(a, "10.0.0.4", "zed"); ok || wait != 2*time.Second {
 		t.Errorf("total: %v %v", ok, wait)
 	}
 	clk.Add(2 * time.Second)
-	if ok, _ := th.Allow("10.0.0.4", "zed"); !ok {
+	if ok, _ := allow(b, "10.0.0.4", "zed"); !ok {
 		t.Error("total budget did not refill")
 	}
 }

@@ -1,7 +1,9 @@
 package session
 
 import (
+	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"strconv"
@@ -9,8 +11,17 @@ import (
 	"sync"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"golang.org/x/time/rate"
 )
+
+// Limiter budgets sign-in attempts (login and completeLogin, both POST
+// /auth) per client address, per login name and in total. Allow takes one
+// attempt from every budget that applies, or from none: when any is spent
+// it returns false and how long until all would allow one (whole seconds).
+type Limiter interface {
+	Allow(ctx context.Context, address, login string) (bool, time.Duration, error)
+}
 
 // Limit is Events per Per, with bursts of up to Events: "5/1m" allows five
 // attempts at once, then one every 12 seconds.
@@ -55,9 +66,8 @@ type ThrottleConfig struct {
 	Now                         func() time.Time
 }
 
-// Throttle budgets sign-in attempts (login and completeLogin, both POST
-// /auth) per client address, per login name and in total. It is per
-// process: with N replicas behind one egress IP, divide the total by N.
+// Throttle is the in-memory Limiter: its budgets are per process (with N
+// replicas and no Redis, each has its own; see RedisThrottle).
 type Throttle struct {
 	cfg       ThrottleConfig
 	mu        sync.Mutex
@@ -67,8 +77,7 @@ type Throttle struct {
 	lastSweep time.Time
 }
 
-// NewThrottle builds a Throttle.
-func NewThrottle(cfg ThrottleConfig) *Throttle {
+func (cfg ThrottleConfig) withDefaults() ThrottleConfig {
 	if cfg.PerAddress.Events == 0 {
 		cfg.PerAddress = DefaultPerAddress
 	}
@@ -81,13 +90,17 @@ func NewThrottle(cfg ThrottleConfig) *Throttle {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	return cfg
+}
+
+// NewThrottle builds an in-memory Throttle.
+func NewThrottle(cfg ThrottleConfig) *Throttle {
+	cfg = cfg.withDefaults()
 	return &Throttle{cfg: cfg, total: cfg.Total.limiter(), byAddr: map[string]*rate.Limiter{}, byLogin: map[string]*rate.Limiter{}}
 }
 
-// Allow takes one attempt from every budget that applies, or from none:
-// when any is spent it returns false and how long until all would allow
-// one (rounded up to a whole second).
-func (t *Throttle) Allow(address, login string) (bool, time.Duration) {
+// Allow implements Limiter; it never fails.
+func (t *Throttle) Allow(_ context.Context, address, login string) (bool, time.Duration, error) {
 	now := t.cfg.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -111,12 +124,16 @@ func (t *Throttle) Allow(address, login string) (bool, time.Duration) {
 		}
 	}
 	if wait == 0 {
-		return true, 0
+		return true, 0, nil
 	}
 	for _, r := range res {
 		r.CancelAt(now)
 	}
-	return false, time.Duration(math.Ceil(wait.Seconds())) * time.Second
+	return false, wholeSeconds(wait), nil
+}
+
+func wholeSeconds(d time.Duration) time.Duration {
+	return time.Duration(math.Ceil(d.Seconds())) * time.Second
 }
 
 func get(m map[string]*rate.Limiter, key string, l Limit) *rate.Limiter {
@@ -153,4 +170,72 @@ func (t *Throttle) sweep(now time.Time) {
 			}
 		}
 	}
+}
+
+// RedisThrottle is the Limiter shared by every replica through Redis, so
+// the total budget is the deployment's, as Altegio's lock-out is per
+// egress IP. It runs the same token buckets as Throttle, as GCRA in one
+// Lua script, so the check and the spending of all budgets are atomic.
+// Keys share a hash tag, so the script also runs on a Redis Cluster.
+type RedisThrottle struct {
+	c      redis.UniversalClient
+	prefix string
+	cfg    ThrottleConfig
+}
+
+// NewRedisThrottle keeps its buckets under prefix in c.
+func NewRedisThrottle(c redis.UniversalClient, prefix string, cfg ThrottleConfig) *RedisThrottle {
+	return &RedisThrottle{c: c, prefix: prefix + "{signin}:", cfg: cfg.withDefaults()}
+}
+
+// gcra: KEYS are buckets; ARGV[1] is now (ms), then per key its emission
+// interval (ms) and burst. A bucket holds its "theoretical arrival time";
+// an attempt is allowed when now >= tat + interval - interval*burst.
+var gcra = redis.NewScript(`
+local now = tonumber(ARGV[1])
+local wait = 0
+local tats = {}
+for i, key in ipairs(KEYS) do
+  local interval = tonumber(ARGV[2*i])
+  local burst = tonumber(ARGV[2*i+1])
+  local tat = tonumber(redis.call('GET', key) or now)
+  if tat < now then tat = now end
+  local new_tat = tat + interval
+  local allow_at = new_tat - interval * burst
+  if now < allow_at and allow_at - now > wait then wait = allow_at - now end
+  tats[i] = new_tat
+end
+if wait > 0 then return wait end
+for i, key in ipairs(KEYS) do
+  redis.call('SET', key, string.format('%d', tats[i]), 'PX', math.max(1, tats[i] - now))
+end
+return 0
+`)
+
+// Allow implements Limiter. Its error is Redis's.
+func (t *RedisThrottle) Allow(ctx context.Context, address, login string) (bool, time.Duration, error) {
+	now := t.cfg.Now().UnixMilli()
+	keys := []string{t.prefix + "total"}
+	args := []any{now}
+	add := func(l Limit) {
+		interval := l.Per.Milliseconds() / int64(l.Events)
+		args = append(args, max(interval, 1), l.Events)
+	}
+	add(t.cfg.Total)
+	if address != "" {
+		keys = append(keys, t.prefix+"a:"+address)
+		add(t.cfg.PerAddress)
+	}
+	if login = normLogin(login); login != "" {
+		keys = append(keys, t.prefix+"l:"+hex.EncodeToString([]byte(login)))
+		add(t.cfg.PerLogin)
+	}
+	wait, err := gcra.Run(ctx, t.c, keys, args...).Int64()
+	if err != nil {
+		return false, 0, err
+	}
+	if wait <= 0 {
+		return true, 0, nil
+	}
+	return false, wholeSeconds(time.Duration(wait) * time.Millisecond), nil
 }
