@@ -144,10 +144,10 @@ func (r *Resolver) startSession(ctx context.Context, res upstream.LoginResult) (
 
 func (r *Resolver) logout(ctx context.Context) (bool, error) {
 	id := identityFrom(ctx)
-	if id.session == nil || r.Sessions == nil {
+	if id.session == nil || id.sessionToken == nil || r.Sessions == nil {
 		return false, nil
 	}
-	ok, err := r.Sessions.Delete(ctx, id.sessionToken)
+	ok, err := r.Sessions.Delete(ctx, *id.sessionToken)
 	if err != nil {
 		return false, r.storeError(ctx, err)
 	}

@@ -31,7 +31,7 @@ func CredentialFrom(ctx context.Context) upstream.Credential {
 // credential itself.
 type identity struct {
 	session      *session.Session // the live session of a Bearer token
-	sessionToken string           // that token, for logout; never logged
+	sessionToken *string          // that token, for logout; a pointer so %v prints no token
 	problem      *Error           // why there is no credential, when there is none
 	clientAddr   string           // for the sign-in throttle
 }
@@ -106,7 +106,7 @@ func IdentityMiddleware(cfg IdentityConfig) func(http.Handler) http.Handler {
 				s, err := cfg.Sessions.Lookup(ctx, value)
 				switch {
 				case err == nil:
-					cred, id.session, id.sessionToken = s.Credential, s, value
+					cred, id.session, id.sessionToken = s.Credential, s, &value
 				case errors.Is(err, session.ErrNoSession):
 					id.problem = errNoSession
 				default:
