@@ -440,11 +440,11 @@ func TestIdentityHeaders(t *testing.T) {
 
 func TestMutationsNeedPOST(t *testing.T) {
 	g := newAuthGateway(t, nil)
-	for _, q := range []string{`mutation { logout }`, `mutation { login(login: "` + annLogin + `", password: "` + annPassword + `") { token } }`} {
+	for _, q := range []string{`mutation { logout }`, `mutation { login(login: "` + annLogin + `", password: "` + annPassword + `") { token } }`, `query A { me { id } } mutation B { logout }`} {
 		req := httptest.NewRequest(http.MethodGet, "/graphql?query="+url.QueryEscape(q), nil)
 		rec := httptest.NewRecorder()
 		g.h.ServeHTTP(rec, req)
-		if rec.Code == http.StatusOK && !strings.Contains(rec.Body.String(), "errors") || strings.Contains(rec.Body.String(), "ags_") {
+		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "POST" || !strings.Contains(rec.Body.String(), `"BAD_REQUEST"`) || strings.Contains(rec.Body.String(), "ags_") {
 			t.Errorf("GET %s: %d %s", q, rec.Code, rec.Body)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/altegraph/altegraph/session"
 )
@@ -76,5 +77,37 @@ func NewHandler(o Options) http.Handler {
 		TrustedProxies:   o.TrustedProxies,
 		Logger:           o.Logger,
 	})
-	return identity(loaders.Middleware(srv))
+	return postOnlyMutations(identity(loaders.Middleware(srv)))
+}
+
+// postOnlyMutations refuses a GET whose operation is a mutation with 405
+// and the gateway's own error shape (gqlgen's GET transport refuses it
+// too, but with a 406 and no code). A GET can be triggered cross-site and
+// lands in proxy and browser logs; sign-in must never travel in a URL.
+func postOnlyMutations(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && isMutation(r.URL.Query().Get("query"), r.URL.Query().Get("operationName")) {
+			w.Header().Set("Allow", "POST")
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			_, _ = w.Write([]byte(`{"errors":[{"message":"Mutations are accepted over POST only.","extensions":{"code":"` + string(CodeBadRequest) + `"}}],"data":null}` + "\n"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isMutation reports whether the operation a request would run is a
+// mutation. A query that does not parse is left to gqlgen to refuse.
+func isMutation(query, operationName string) bool {
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return false
+	}
+	for _, op := range doc.Operations {
+		if (operationName == "" || op.Name == operationName) && op.Operation == ast.Mutation {
+			return true
+		}
+	}
+	return false
 }
