@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/altegraph/altegraph/session"
 	"github.com/altegraph/altegraph/upstream"
 )
 
@@ -45,6 +47,15 @@ type Config struct {
 	MaxAliases      int           // MAX_ALIASES
 	MaxQueryCost    int           // MAX_QUERY_COST: upstream-backed fields x locations
 	MaxQueryTokens  int           // MAX_QUERY_TOKENS: parser token limit
+
+	// Sessions (issue 3) ------------------------------------------------
+	SessionTTL     time.Duration  // SESSION_TTL: absolute lifetime of a session
+	SessionIdleTTL time.Duration  // SESSION_IDLE_TTL: a session unused this long ends
+	TrustedProxies []netip.Prefix // TRUSTED_PROXIES: peers whose X-Forwarded-For is believed
+	LoginPerAddr   session.Limit  // LOGIN_LIMIT_PER_ADDRESS: sign-in attempts per client address
+	LoginPerLogin  session.Limit  // LOGIN_LIMIT_PER_LOGIN: sign-in attempts per login name
+	LoginTotal     session.Limit  // LOGIN_LIMIT_TOTAL: sign-in attempts of the whole process
+	// end of Sessions (issue 3) -----------------------------------------
 }
 
 // Demo reports whether the gateway runs on the embedded demo upstream.
@@ -99,7 +110,6 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			*dst = d
 		}
 	}
-	c.RedisURL = strings.TrimSpace(getenv("REDIS_URL"))
 	if c.AltegioPartnerToken == "" {
 		// The demo upstream runs in this process: there is no Altegio
 		// budget to protect unless one is asked for explicitly.
@@ -177,6 +187,49 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			fail("LOG_LEVEL", "debug, info, warn or error")
 		}
 	}
+	// Sessions (issue 3) ------------------------------------------------
+	c.SessionTTL, c.SessionIdleTTL = session.DefaultTTL, session.DefaultIdleTTL
+	durVar("SESSION_TTL", &c.SessionTTL)
+	durVar("SESSION_IDLE_TTL", &c.SessionIdleTTL)
+	if c.SessionIdleTTL > c.SessionTTL {
+		fail("SESSION_IDLE_TTL", "at most SESSION_TTL")
+	}
+	c.RedisURL = strings.TrimSpace(getenv("REDIS_URL"))
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		fail("REDIS_URL", "a redis:// or rediss:// URL") // the value is not repeated: it may hold a password
+	}
+	for _, p := range strings.Split(getenv("TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, err2 := netip.ParseAddr(p)
+			if err2 != nil {
+				fail("TRUSTED_PROXIES", "a comma-separated list of IP addresses or CIDR prefixes")
+				continue
+			}
+			prefix = netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, prefix.Masked())
+	}
+	c.LoginPerAddr, c.LoginPerLogin, c.LoginTotal = session.DefaultPerAddress, session.DefaultPerLogin, session.DefaultTotal
+	for name, dst := range map[string]*session.Limit{
+		"LOGIN_LIMIT_PER_ADDRESS": &c.LoginPerAddr,
+		"LOGIN_LIMIT_PER_LOGIN":   &c.LoginPerLogin,
+		"LOGIN_LIMIT_TOTAL":       &c.LoginTotal,
+	} {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			l, err := session.ParseLimit(v)
+			if err != nil {
+				fail(name, "N/DURATION, such as 5/1m")
+				continue
+			}
+			*dst = l
+		}
+	}
+	// end of Sessions (issue 3) -----------------------------------------
+
 	if c.Demo() && c.Production {
 		fail("ALTEGIO_PARTNER_TOKEN", "set in production (without it the gateway serves demo data)")
 	}

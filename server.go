@@ -27,6 +27,7 @@ import (
 	"github.com/altegraph/altegraph/graph"
 	"github.com/altegraph/altegraph/playground"
 	"github.com/altegraph/altegraph/ratelimit"
+	"github.com/altegraph/altegraph/session"
 	"github.com/altegraph/altegraph/upstream"
 	"github.com/altegraph/altegraph/upstream/demo"
 )
@@ -45,10 +46,11 @@ func run(ctx context.Context, getenv func(string) string, logOut *os.File) error
 	}
 	log := newLogger(logOut, cfg.LogLevel)
 
-	h, err := newServer(cfg, log, time.Now)
+	h, closeServer, err := newServer(ctx, cfg, log, time.Now)
 	if err != nil {
 		return err
 	}
+	defer closeServer()
 	srv := &http.Server{
 		Addr:              net.JoinHostPort("", strconv.Itoa(cfg.Port)),
 		Handler:           h,
@@ -91,12 +93,21 @@ func newLogger(out *os.File, level string) *slog.Logger {
 }
 
 // newServer wires the parts: the upstream client (real or demo) with its
-// traffic shaping, the GraphQL endpoint, the playground and the HTTP
-// middleware around them.
-func newServer(cfg Config, log *slog.Logger, now func() time.Time) (http.Handler, error) {
-	traffic, err := newTraffic(cfg)
+// traffic shaping, sessions, the GraphQL endpoint, the playground and the
+// HTTP middleware around them. close releases what it opened (Redis).
+func newServer(ctx context.Context, cfg Config, log *slog.Logger, now func() time.Time) (_ http.Handler, closeFn func(), _ error) {
+	closeFn = func() {}
+	var rdb *redis.Client
+	if cfg.RedisURL != "" {
+		var err error
+		if rdb, err = newRedis(ctx, cfg.RedisURL); err != nil {
+			return nil, nil, err
+		}
+		closeFn = func() { _ = rdb.Close() }
+	}
+	traffic, err := newTraffic(cfg, rdb)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ucfg := upstream.Config{
 		BaseURL:         cfg.AltegioBaseURL,
@@ -126,8 +137,29 @@ func newServer(cfg Config, log *slog.Logger, now func() time.Time) (http.Handler
 	}
 	client, err := upstream.New(ucfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+
+	// Sessions (issue 3): in memory, or in Redis shared by every replica.
+	closer := func() {}
+	throttleCfg := session.ThrottleConfig{PerAddress: cfg.LoginPerAddr, PerLogin: cfg.LoginPerLogin, Total: cfg.LoginTotal, Now: now}
+	var (
+		store    session.Store   = session.NewMemoryStore(now)
+		throttle session.Limiter = session.NewThrottle(throttleCfg)
+	)
+	if cfg.RedisURL != "" {
+		rc, err := session.OpenRedis(ctx, cfg.RedisURL)
+		if err != nil {
+			return nil, nil, err
+		}
+		closer = func() { _ = rc.Close() }
+		store = session.NewRedisStore(rc, "altegraph:")
+		throttle = session.NewRedisThrottle(rc, "altegraph:", throttleCfg)
+		log.Info("sessions and sign-in budgets are kept in Redis")
+	} else {
+		log.Info("sessions are kept in memory: they do not survive a restart and are not shared between replicas (set REDIS_URL)")
+	}
+	sessions := session.NewManager(store, session.Config{TTL: cfg.SessionTTL, IdleTTL: cfg.SessionIdleTTL, Now: now})
 
 	api := graph.NewHandler(graph.Options{
 		Upstream:         client,
@@ -137,6 +169,10 @@ func newServer(cfg Config, log *slog.Logger, now func() time.Time) (http.Handler
 		Logger:           log,
 		Limits:           graph.Limits{MaxDepth: cfg.MaxQueryDepth, MaxAliases: cfg.MaxAliases, MaxCost: cfg.MaxQueryCost},
 		MaxQueryTokens:   cfg.MaxQueryTokens,
+		Auth:             client,
+		Sessions:         sessions,
+		Throttle:         throttle,
+		TrustedProxies:   cfg.TrustedProxies,
 	})
 	api = withDeadline(cfg.RequestTimeout, api)
 	api = limitBody(cfg.MaxBodyBytes, api)
@@ -164,16 +200,16 @@ func newServer(cfg Config, log *slog.Logger, now func() time.Time) (http.Handler
 		mux.Handle("/", playground.Handler(playground.Config{
 			Title:        "altegraph",
 			Endpoint:     "/graphql",
-			DefaultQuery: dashboardQuery(calendar.Today(now(), time.UTC)),
+			DefaultQuery: signInExample(cfg.Demo()) + dashboardQuery(calendar.Today(now(), time.UTC)),
 		}))
 	}
-	return accessLog(log, mux), nil
+	return accessLog(log, mux), closer, nil
 }
 
 // newTraffic builds the cache and the upstream budget: in this process, or
 // in Redis when REDIS_URL is set so that replicas behind one egress IP
 // share both.
-func newTraffic(cfg Config) (upstream.Traffic, error) {
+func newTraffic(cfg Config, rdb *redis.Client) (upstream.Traffic, error) {
 	t := upstream.Traffic{
 		FreshTTL:   cfg.CacheTTLToday,
 		PastTTL:    cfg.CacheTTLPast,
@@ -185,11 +221,7 @@ func newTraffic(cfg Config) (upstream.Traffic, error) {
 	}
 	limits := []ratelimit.Limit{{N: cfg.RatePerSecond, Window: time.Second}, {N: cfg.RatePerMinute, Window: time.Minute}}
 	var budget ratelimit.Budget
-	if cfg.RedisURL != "" {
-		rdb, err := newRedis(cfg.RedisURL)
-		if err != nil {
-			return t, err
-		}
+	if rdb != nil {
 		t.Cache = cache.NewRedis(rdb, "altegraph:cache:")
 		if cfg.RatePerSecond > 0 || cfg.RatePerMinute > 0 {
 			budget = ratelimit.NewRedis(rdb, "altegraph:budget", limits...)
@@ -214,16 +246,17 @@ func newTraffic(cfg Config) (upstream.Traffic, error) {
 
 // newRedis connects and pings, so a wrong REDIS_URL stops the start
 // instead of failing every request later.
-func newRedis(rawURL string) (*redis.Client, error) {
+func newRedis(ctx context.Context, rawURL string) (*redis.Client, error) {
 	opts, err := redis.ParseURL(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
+		return nil, fmt.Errorf("REDIS_URL is not a redis:// URL")
 	}
 	c := redis.NewClient(opts)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := c.Ping(ctx).Err(); err != nil {
-		return nil, fmt.Errorf("REDIS_URL: cannot reach Redis: %w", err)
+		_ = c.Close()
+		return nil, fmt.Errorf("REDIS_URL: cannot reach Redis at %s: %w", opts.Addr, err)
 	}
 	return c, nil
 }
@@ -289,6 +322,31 @@ func (w *statusWriter) WriteHeader(code int) {
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// signInExample is the sign-in part of the playground's preloaded
+// document; in demo mode it carries the demo login.
+func signInExample(demoMode bool) string {
+	login, password := "you@example.com", "your password"
+	if demoMode {
+		login, password = demo.DemoLogin, demo.DemoPassword
+	}
+	return fmt.Sprintf(`# Sign in: run SignIn, then put {"Authorization": "Bearer <token>"} in the
+# Headers tab below; every query then runs as that user. SignOut ends the
+# session. (Demo logins: %s / %s, and %s / %s with the code %s.
+# Without a header, demo mode uses its built-in identity.)
+mutation SignIn {
+  login(login: %q, password: %q) {
+    token expiresAt user { id name } twoFactor { id channel recipient attemptsLeft expiresAt }
+  }
+}
+mutation CompleteSignIn($challengeId: ID! = "agc_…", $code: String! = "123456") {
+  completeLogin(challengeId: $challengeId, code: $code) { token expiresAt user { id name } }
+}
+query Me { me { id name } }
+mutation SignOut { logout }
+
+`, demo.DemoLogin, demo.DemoPassword, demo.TwoFactorLogin, demo.TwoFactorPassword, demo.TwoFactorCode, login, password)
+}
 
 // dashboardQuery is the playground's preloaded example: the last 30 full
 // days of three demo locations, every metric.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -15,7 +16,7 @@ import (
 	"github.com/altegraph/altegraph/internal/redistest"
 )
 
-func env(kv ...string) func(string) string {
+func envOf(kv ...string) func(string) string {
 	m := map[string]string{}
 	for i := 0; i+1 < len(kv); i += 2 {
 		m[kv[i]] = kv[i+1]
@@ -24,7 +25,7 @@ func env(kv ...string) func(string) string {
 }
 
 func TestConfigDefaultsAndErrors(t *testing.T) {
-	c, err := loadConfig(env())
+	c, err := loadConfig(envOf())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,11 +35,11 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 	if c.RatePerSecond != 0 {
 		t.Error("demo mode should not rate-limit its in-process upstream by default")
 	}
-	c, _ = loadConfig(env("ALTEGIO_PARTNER_TOKEN", "p"))
+	c, _ = loadConfig(envOf("ALTEGIO_PARTNER_TOKEN", "p"))
 	if c.RatePerSecond != 5 || c.RatePerMinute != 200 {
 		t.Errorf("Altegio budget defaults: %d/s %d/min", c.RatePerSecond, c.RatePerMinute)
 	}
-	c, _ = loadConfig(env("ALTEGIO_PARTNER_TOKEN", "p", "ALTEGIO_RATE_PER_SECOND", "0"))
+	c, _ = loadConfig(envOf("ALTEGIO_PARTNER_TOKEN", "p", "ALTEGIO_RATE_PER_SECOND", "0"))
 	if c.RatePerSecond != 0 || c.RatePerMinute != 200 {
 		t.Error("0 must mean no per-second limit")
 	}
@@ -51,7 +52,7 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 		{"CORS_ALLOWED_ORIGINS", "*", "CORS_ALLOW_CREDENTIALS", "true"},
 		{"MAX_QUERY_COST", "0"},
 	} {
-		if _, err := loadConfig(env(bad...)); err == nil {
+		if _, err := loadConfig(envOf(bad...)); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
 	}
@@ -59,14 +60,15 @@ func TestConfigDefaultsAndErrors(t *testing.T) {
 
 func newTestServer(t *testing.T, kv ...string) http.Handler {
 	t.Helper()
-	cfg, err := loadConfig(env(kv...))
+	cfg, err := loadConfig(envOf(kv...))
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := newServer(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC) })
+	h, closeFn, err := newServer(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC) })
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(closeFn)
 	return h
 }
 
@@ -182,22 +184,23 @@ func TestRedisBackedTrafficStarts(t *testing.T) {
 	if rec.Code != 200 || strings.Contains(rec.Body.String(), "errors") {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
 	}
-	if _, err := loadConfig(env("REDIS_URL", "redis://127.0.0.1:1/0")); err != nil {
+	if _, err := loadConfig(envOf("REDIS_URL", "redis://127.0.0.1:1/0")); err != nil {
 		t.Fatal(err)
 	}
-	cfg, _ := loadConfig(env("REDIS_URL", "redis://127.0.0.1:1/0"))
-	if _, err := newServer(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now); err == nil {
+	cfg, _ := loadConfig(envOf("REDIS_URL", "redis://127.0.0.1:1/0"))
+	if _, _, err := newServer(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now); err == nil {
 		t.Error("an unreachable Redis should stop the start")
 	}
 }
 
 func TestAccessLogHasNoSecrets(t *testing.T) {
 	var buf bytes.Buffer
-	cfg, _ := loadConfig(env())
-	h, err := newServer(cfg, slog.New(slog.NewJSONHandler(&buf, nil)), time.Now)
+	cfg, _ := loadConfig(envOf())
+	h, closeFn, err := newServer(context.Background(), cfg, slog.New(slog.NewJSONHandler(&buf, nil)), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer closeFn()
 	do(h, http.MethodPost, "/graphql?token=url-secret-1", `{"query":"{ location(id: \"5000\") { revenueDaily(from: \"2026-11-01\", to: \"2026-11-02\") { total } } }"}`, "Authorization", "User header-secret-2")
 	for _, s := range []string{"url-secret-1", "header-secret-2", "demo-partner-token", "demo-user-token"} {
 		if strings.Contains(buf.String(), s) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"regexp"
 	"runtime/debug"
 	"strings"
 
@@ -33,6 +34,18 @@ const (
 	// CodeBadRequest: the HTTP request itself is not a GraphQL request
 	// (a body that is not JSON, say).
 	CodeBadRequest Code = "BAD_REQUEST"
+
+	// Sign-in (issue 3).
+
+	// CodeInvalidCredentials: login refused the login name or password.
+	// One code for an unknown login and a wrong password, so accounts
+	// cannot be enumerated.
+	CodeInvalidCredentials Code = "INVALID_CREDENTIALS"
+	// CodeInvalidCode: completeLogin got a wrong code, or the challenge is
+	// unknown, expired or used up.
+	CodeInvalidCode Code = "INVALID_CODE"
+	// CodeSessionStoreUnavailable: the session store (Redis) did not answer.
+	CodeSessionStoreUnavailable Code = "SESSION_STORE_UNAVAILABLE"
 )
 
 // Error is an error meant for the client: a code and a message in our own
@@ -123,7 +136,10 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			setExtensions(gqlErr, CodeUpstreamUnavailable, nil)
 		case hasCode(gqlErr):
 			// gqlgen's own parse and validation errors keep their code and
-			// message: they describe the query, not our internals.
+			// message: they describe the query, not our internals. Only a
+			// literal the validator quotes is cut: it may be a password
+			// typed where a string was expected.
+			gqlErr.Message = scrubLiteral(gqlErr.Message)
 		case gqlErr.Err == nil && len(gqlErr.Path) == 0:
 			// gqlgen refused the HTTP request before execution. Its text
 			// for an undecodable body quotes the body, which may hold a
@@ -138,6 +154,23 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			setExtensions(gqlErr, CodeInternal, nil)
 		}
 		return gqlErr
+	}
+}
+
+// quotedLiteral matches gqlparser's messages that end with the offending
+// value ("String cannot represent a non string value: 12345678",
+// "Expected value of type \"X\", found 12345678.").
+var quotedLiteral = regexp.MustCompile(`^(.*cannot represent [^:]*value|Expected value of type "[^"]*"), found .*$|^(.*cannot represent [^:]*value): .*$`)
+
+func scrubLiteral(msg string) string {
+	m := quotedLiteral.FindStringSubmatch(msg)
+	switch {
+	case m == nil:
+		return msg
+	case m[1] != "":
+		return m[1] + "."
+	default:
+		return m[2] + "."
 	}
 }
 

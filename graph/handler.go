@@ -3,6 +3,7 @@ package graph
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 
@@ -11,7 +12,9 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 
+	"github.com/altegraph/altegraph/session"
 	"github.com/altegraph/altegraph/upstream"
 )
 
@@ -19,13 +22,18 @@ import (
 type Options struct {
 	Upstream          Upstream
 	DefaultUserToken  string // identity of requests that bring none; "" for none
-	MaxInFlight       int    // bound on concurrent upstream calls in this process
 	MaxLocations      int    // cap on Query.locations(ids:)
 	Introspection     bool   // on in development, off in production
 	Logger            *slog.Logger
 	Limits            Limits // depth, alias and cost limits; zero fields mean no limit
 	MaxQueryTokens    int    // parser token limit; 0 means gqlgen's default (none)
 	RetriesPerRequest int    // upstream retries one request may spend in all (default 10)
+
+	// Sign-in and sessions (issue 3).
+	Auth           Authenticator    // POST /auth; default: Upstream, if it is one
+	Sessions       *session.Manager // default: in memory
+	Throttle       session.Limiter  // default: session.NewThrottle defaults
+	TrustedProxies []netip.Prefix   // peers whose X-Forwarded-For is believed
 }
 
 // NewHandler builds the /graphql endpoint: identity, then per-request
@@ -38,7 +46,22 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxLocations <= 0 {
 		o.MaxLocations = 50
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{MaxLocations: o.MaxLocations}}))
+	if o.Auth == nil {
+		o.Auth, _ = o.Upstream.(Authenticator)
+	}
+	if o.Sessions == nil {
+		o.Sessions = session.NewManager(session.NewMemoryStore(nil), session.Config{})
+	}
+	if o.Throttle == nil {
+		o.Throttle = session.NewThrottle(session.ThrottleConfig{})
+	}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{
+		MaxLocations: o.MaxLocations,
+		Auth:         o.Auth,
+		Sessions:     o.Sessions,
+		Throttle:     o.Throttle,
+		Logger:       o.Logger,
+	}}))
 	// Transports are added one by one on purpose: no websockets (nothing
 	// to subscribe to) and GET for queries only (gqlgen's GET transport
 	// refuses mutations).
@@ -61,7 +84,13 @@ func NewHandler(o Options) http.Handler {
 		o.RetriesPerRequest = 10
 	}
 	loaders := NewLoaderFactory(o.Upstream)
-	return IdentityMiddleware(o.DefaultUserToken)(policyMiddleware(o.RetriesPerRequest, loaders.Middleware(privateGET(srv))))
+	identity := IdentityMiddleware(IdentityConfig{
+		DefaultUserToken: o.DefaultUserToken,
+		Sessions:         o.Sessions,
+		TrustedProxies:   o.TrustedProxies,
+		Logger:           o.Logger,
+	})
+	return postOnlyMutations(identity(policyMiddleware(o.RetriesPerRequest, loaders.Middleware(privateGET(srv)))))
 }
 
 // policyMiddleware reads what the client asks of the cache from its
@@ -99,4 +128,36 @@ func privateGET(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// postOnlyMutations refuses a GET whose operation is a mutation with 405
+// and the gateway's own error shape (gqlgen's GET transport refuses it
+// too, but with a 406 and no code). A GET can be triggered cross-site and
+// lands in proxy and browser logs; sign-in must never travel in a URL.
+func postOnlyMutations(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && isMutation(r.URL.Query().Get("query"), r.URL.Query().Get("operationName")) {
+			w.Header().Set("Allow", "POST")
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			_, _ = w.Write([]byte(`{"errors":[{"message":"Mutations are accepted over POST only.","extensions":{"code":"` + string(CodeBadRequest) + `"}}],"data":null}` + "\n"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isMutation reports whether the operation a request would run is a
+// mutation. A query that does not parse is left to gqlgen to refuse.
+func isMutation(query, operationName string) bool {
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return false
+	}
+	for _, op := range doc.Operations {
+		if (operationName == "" || op.Name == operationName) && op.Operation == ast.Mutation {
+			return true
+		}
+	}
+	return false
 }

@@ -140,14 +140,11 @@ func fetchOne[V any](ctx context.Context, cred upstream.Credential, k Key, fetch
 		}
 	}()
 	if cred.IsZero() {
-		return &dataloader.Result[V]{Error: errNoCredential}
+		return &dataloader.Result[V]{Error: noCredential(ctx)}
 	}
 	v, err := fetch(ctx, cred, k.Query)
 	return &dataloader.Result[V]{Data: v, Error: err}
 }
-
-var errNoCredential = newError(CodeUnauthenticated,
-	"No Altegio user credential: send `Authorization: User <user token>`, or configure ALTEGIO_USER_TOKEN for single-tenant use.")
 
 // load asks one loader for one key of this request's credential.
 func load[V any](ctx context.Context, pick func(*Loaders) *dataloader.Loader[Key, V], endpoint string, q upstream.Query) (V, error) {

@@ -57,6 +57,21 @@ func (r *moneyComparisonResolver) Currency(ctx context.Context, obj *upstream.Mo
 	return &model.Currency{Iso: nonEmpty(c.ISO), Symbol: nonEmpty(c.Symbol), Name: nonEmpty(c.Name)}, nil
 }
 
+// Login is the resolver for the login field.
+func (r *mutationResolver) Login(ctx context.Context, login string, password string) (*model.Session, error) {
+	return r.login(ctx, login, password)
+}
+
+// CompleteLogin is the resolver for the completeLogin field.
+func (r *mutationResolver) CompleteLogin(ctx context.Context, challengeID string, code string) (*model.Session, error) {
+	return r.completeLogin(ctx, challengeID, code)
+}
+
+// Logout is the resolver for the logout field.
+func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
+	return r.logout(ctx)
+}
+
 // Location is the resolver for the location field.
 func (r *queryResolver) Location(ctx context.Context, id string) (*model.Location, error) {
 	n, err := parseID("id", id)
@@ -85,11 +100,19 @@ func (r *queryResolver) Locations(ctx context.Context, ids []string) ([]*model.L
 	return out, nil
 }
 
+// Me is the resolver for the me field.
+func (r *queryResolver) Me(ctx context.Context) (*model.User, error) {
+	return r.me(ctx)
+}
+
 // Location returns LocationResolver implementation.
 func (r *Resolver) Location() LocationResolver { return &locationResolver{r} }
 
 // MoneyComparison returns MoneyComparisonResolver implementation.
 func (r *Resolver) MoneyComparison() MoneyComparisonResolver { return &moneyComparisonResolver{r} }
+
+// Mutation returns MutationResolver implementation.
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
@@ -97,5 +120,6 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 type (
 	locationResolver        struct{ *Resolver }
 	moneyComparisonResolver struct{ *Resolver }
+	mutationResolver        struct{ *Resolver }
 	queryResolver           struct{ *Resolver }
 )

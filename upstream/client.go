@@ -88,6 +88,10 @@ func (c Credential) userToken() string {
 	return c.token.userToken
 }
 
+// Expose returns the user token itself. Only the session store calls it,
+// to seal the token into a session record; nothing may log or return it.
+func (c Credential) Expose() string { return c.userToken() }
+
 // Hash identifies the credential in cache and loader keys without holding
 // the token itself. Two different tokens never share a hash in practice
 // (SHA-256, 128 bits kept).

@@ -26,6 +26,9 @@ const (
 	KindUnavailable
 	// KindBadResponse: a 2xx (or unexpected status) whose body is not the expected JSON.
 	KindBadResponse
+	// KindBadCredentials: POST /auth refused the login, the password or the
+	// two-factor code (Login and CompleteLogin only; see auth.go).
+	KindBadCredentials
 )
 
 func (k Kind) String() string {
@@ -44,6 +47,8 @@ func (k Kind) String() string {
 		return "unavailable"
 	case KindBadResponse:
 		return "bad response"
+	case KindBadCredentials:
+		return "bad credentials"
 	}
 	return "unknown"
 }

@@ -44,10 +44,55 @@ type Currency struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// Sign-in and sign-out. Mutations are accepted over `POST` only. The Altegio
+// user token a sign-in obtains never leaves the gateway: clients get an opaque
+// session token instead.
+type Mutation struct {
+}
+
 // Entry points. Every metric lives on `Location`, so one query can ask for
 // several metrics of several locations; the gateway batches and deduplicates
 // the upstream calls behind them.
 type Query struct {
+}
+
+// The result of a sign-in. Either `token` is set (signed in), or `twoFactor`
+// is (a code is needed; `token`, `expiresAt` and `user` are `null`).
+type Session struct {
+	// The session token: send it as `Authorization: Bearer <token>`. It is
+	// random (256 bits), is not an Altegio token, and is shown only here.
+	Token *string `json:"token,omitempty"`
+	// When the session ends at the latest (RFC 3339, UTC). A session unused for
+	// the idle lifetime (`SESSION_IDLE_TTL`) ends sooner.
+	ExpiresAt *string `json:"expiresAt,omitempty"`
+	// The signed-in user.
+	User *User `json:"user,omitempty"`
+	// The pending two-factor challenge, when a code is needed.
+	TwoFactor *TwoFactorChallenge `json:"twoFactor,omitempty"`
+}
+
+// A two-factor sign-in waiting for its code.
+type TwoFactorChallenge struct {
+	// Pass this to `completeLogin`. It is valid until `expiresAt`.
+	ID string `json:"id"`
+	// How the code was sent (e.g. `sms`, `email`), as Altegio said; `null` when Altegio did not say.
+	Channel *string `json:"channel,omitempty"`
+	// Where the code was sent, masked by Altegio (e.g. `+7 *** ***-**-12`); `null` when Altegio did not say.
+	Recipient *string `json:"recipient,omitempty"`
+	// Codes that may still be tried; `null` when Altegio did not say.
+	AttemptsLeft *int `json:"attemptsLeft,omitempty"`
+	// When the challenge expires (RFC 3339, UTC); sign in again after that.
+	ExpiresAt string `json:"expiresAt"`
+}
+
+// An Altegio user's public profile. Phone and e-mail are left out on purpose:
+// a dashboard does not need them, and the gateway does not hand out personal
+// data it has no use for.
+type User struct {
+	// The Altegio user id.
+	ID string `json:"id"`
+	// The user's name as Altegio has it.
+	Name string `json:"name"`
 }
 
 // What happened to an appointment, whatever label the upstream used for it.

@@ -63,11 +63,17 @@ type Server struct {
 
 	done  chan struct{}
 	perEP map[string]int
+	// UserFaults maps a user token to the HTTP status every analytics call
+	// made with it answers: one user refused, another served.
+	UserFaults map[string]int
+
+	// Auth is the POST /auth behaviour (see auth.go).
+	Auth Auth
 }
 
 // New starts a stand-in that is closed when the test ends.
 func New(t testing.TB) *Server {
-	s := &Server{Faults: map[int64]int{}, done: make(chan struct{}), perEP: map[string]int{}}
+	s := &Server{Faults: map[int64]int{}, UserFaults: map[string]int{}, Auth: Auth{Accounts: map[string]Account{}}, done: make(chan struct{}), perEP: map[string]int{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(func() {
 		close(s.done) // release hanging handlers first, or Close waits for them
@@ -106,6 +112,10 @@ func Count(loc int64, d calendar.Date, series int) int {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/api/v1")
+	if path == "/auth" {
+		s.serveAuth(w, r)
+		return
+	}
 	rest, ok := strings.CutPrefix(path, "/company/")
 	if !ok {
 		http.NotFound(w, r)
@@ -130,6 +140,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.inFlight++
 	s.maxIn = max(s.maxIn, s.inFlight)
 	fault := s.Faults[loc]
+	if f, ok := s.UserFaults[call.UserToken]; ok {
+		fault = f
+	}
 	gate, script := s.Gate, s.Script
 	epKey := fmt.Sprintf("%s/%d", endpoint, loc)
 	s.perEP[epKey]++
