@@ -45,6 +45,15 @@ func TestIdenticalDashboardsOfOneUserShareCalls(t *testing.T) {
 	close(release)
 	wg.Wait()
 	if n := len(g.up.Calls()); n != 30 {
+		seen := map[string]int{}
+		for _, c := range g.up.Calls() {
+			seen[fmt.Sprint(c.Endpoint, c.Location, c.Query)]++
+		}
+		for k, v := range seen {
+			if v > 1 {
+				t.Logf("called %d times: %s", v, k)
+			}
+		}
 		t.Errorf("20 identical dashboards made %d upstream calls, want 30 (one per distinct key)", n)
 	}
 	// And a 21st a moment later is served from the cache.
@@ -271,7 +280,7 @@ func maxInWindow(times []time.Time, window time.Duration) int {
 func TestLimiterHoldsTheRate(t *testing.T) {
 	limits := []ratelimit.Limit{{N: 40, Window: time.Second}, {N: 150, Window: time.Minute}}
 	budget := &recordingBudget{Budget: ratelimit.NewLocal(limits...)}
-	sched := ratelimit.NewScheduler(budget, 200*time.Millisecond)
+	sched := ratelimit.NewScheduler(budget, time.Second)
 	g := newGatewayWith(t, "", upstream.Traffic{Scheduler: sched, MaxRetries: -1}, nil)
 	h := withDeadline(3*time.Second, g.h)
 	gw := &gateway{h: h, up: g.up, logs: g.logs}
@@ -441,14 +450,14 @@ func TestGETResponsesArePrivate(t *testing.T) {
 
 // TestTwentyUsersUnderTheDefaultBudget: 20 users open a 5-location
 // dashboard together (600 distinct calls) under Altegio's documented budget
-// (5/s, 200/min) with a 4s deadline. Altegio never sees more than 5 calls
+// (5/s, 200/min) with a 6s deadline. Altegio never sees more than 5 calls
 // in a second; every field is data or RATE_LIMITED with a hint, on time;
 // users are served in turn, so the calls that fit are spread over them.
 func TestTwentyUsersUnderTheDefaultBudget(t *testing.T) {
 	limits := []ratelimit.Limit{{N: 5, Window: time.Second}, {N: 200, Window: time.Minute}}
-	sched := ratelimit.NewScheduler(ratelimit.NewLocal(limits...), 500*time.Millisecond)
+	sched := ratelimit.NewScheduler(ratelimit.NewLocal(limits...), time.Second)
 	g := newGatewayWith(t, "", upstream.Traffic{Scheduler: sched}, nil)
-	h := withDeadline(4*time.Second, g.h)
+	h := withDeadline(6*time.Second, g.h)
 	gw := &gateway{h: h, up: g.up, logs: g.logs}
 	servedBy := make([]int, 20)
 	var wg sync.WaitGroup
@@ -483,13 +492,14 @@ func TestTwentyUsersUnderTheDefaultBudget(t *testing.T) {
 	}
 	// First come, first served would give the first user all of them.
 	// In turn, nobody gets more than the first burst (a user alone in the
-	// queue at the start may take it, plus its turn), and the calls reach
-	// most users.
-	if most > 5+1 || reached < total*3/4 {
+	// queue at the start may take it) plus its turn.
+	// About 5 + 4x5 calls fit before the deadline (less the 1s margin):
+	// enough for every user to get at least one.
+	if most > 5+1 || least < 1 {
 		t.Errorf("unfair: per-user served %v", servedBy)
 	}
-	if elapsed > 5*time.Second {
-		t.Errorf("took %v with a 4s deadline", elapsed)
+	if elapsed > 7*time.Second {
+		t.Errorf("took %v with a 6s deadline", elapsed)
 	}
 	t.Logf("20 users x 30 calls under 5/s: %d served (per user %d..%d), %d RATE_LIMITED, %v", total, least, most, 600-total, elapsed.Round(time.Millisecond))
 }

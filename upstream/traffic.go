@@ -134,6 +134,13 @@ func (c *Client) get(ctx context.Context, endpoint string, cred Credential, path
 			fctx, cancel = context.WithDeadline(fctx, dl)
 			defer cancel()
 		}
+		// A flight that finished between our cache miss and this one
+		// starting has filled the cache: use it rather than call again.
+		if t.Cache != nil && !pol.NoCache {
+			if e, ok := c.cacheGet(fctx, key); ok && c.now().Before(e.FreshUntil) {
+				return flightResult{e.Body}, nil
+			}
+		}
 		body, err := c.fetch(fctx, endpoint, cred, u.String())
 		if err == nil && t.Cache != nil {
 			now := c.now()
