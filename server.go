@@ -122,6 +122,7 @@ func newServer(cfg Config, log *slog.Logger, now func() time.Time) (http.Handler
 		MaxLocations:     cfg.MaxLocations,
 		Introspection:    !cfg.Production,
 		Logger:           log,
+		Now:              now,
 	})
 	api = withDeadline(cfg.RequestTimeout, api)
 	api = http.MaxBytesHandler(api, cfg.MaxBodyBytes)

@@ -3,6 +3,7 @@ package graph
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -19,6 +20,8 @@ type Options struct {
 	MaxLocations     int    // cap on Query.locations(ids:)
 	Introspection    bool   // on in development, off in production
 	Logger           *slog.Logger
+	// Now is the clock for "today" in period presets (default time.Now).
+	Now func() time.Time
 }
 
 // NewHandler builds the /graphql endpoint: identity, then per-request
@@ -31,7 +34,7 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxLocations <= 0 {
 		o.MaxLocations = 50
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{MaxLocations: o.MaxLocations}}))
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{MaxLocations: o.MaxLocations, Now: o.Now}}))
 	// Transports are added one by one on purpose: no websockets (nothing
 	// to subscribe to) and GET for queries only (gqlgen's GET transport
 	// refuses mutations).

@@ -22,11 +22,17 @@ const batchWait = 2 * time.Millisecond
 // Key identifies one upstream call. The credential hash is part of it so a
 // loader can never hand one user's answer to another, even if loaders are
 // shared one day (CONTRACT: rights differ per user).
-type Key struct {
+//
+// Q is the endpoint's parameters (upstream.Query for analytics, a
+// LoyaltyQuery, a ZReportQuery, ...): every field of it is part of the key.
+type Key[Q comparable] struct {
 	Credential string // upstream.Credential.Hash()
 	Endpoint   string // upstream.Endpoint*
-	Query      upstream.Query
+	Query      Q
 }
+
+// aKey is the key of the analytics endpoints.
+type aKey = Key[upstream.Query]
 
 // Upstream is what the loaders need from the Altegio client; tests pass a
 // fake.
@@ -37,6 +43,15 @@ type Upstream interface {
 	RecordSource(context.Context, upstream.Credential, upstream.Query) ([]upstream.Slice, error)
 	RecordStatus(context.Context, upstream.Credential, upstream.Query) ([]upstream.Slice, error)
 	Overall(context.Context, upstream.Credential, upstream.Query) (*upstream.Overall, error)
+	ClientsDaily(context.Context, upstream.Credential, upstream.Query) ([]upstream.ClientsDay, error)
+	Companies(context.Context, upstream.Credential) ([]upstream.LocationInfo, error)
+	Company(context.Context, upstream.Credential, int64) (*upstream.LocationInfo, error)
+	LoyaltyPrograms(context.Context, upstream.Credential, int64) ([]upstream.LoyaltyProgram, error)
+	LoyaltyIncome(context.Context, upstream.Credential, upstream.LoyaltyQuery) (*upstream.LoyaltyIncome, error)
+	LoyaltyVisits(context.Context, upstream.Credential, upstream.LoyaltyQuery) (*upstream.LoyaltyVisits, error)
+	LoyaltyStaff(context.Context, upstream.Credential, upstream.LoyaltyQuery) ([]upstream.LoyaltyStaffRow, error)
+	ZReport(context.Context, upstream.Credential, upstream.ZReportQuery) (*upstream.ZReport, error)
+	DayReport(context.Context, upstream.Credential, upstream.DayReportQuery) (*upstream.DayReport, error)
 }
 
 // Loaders batch and deduplicate the upstream calls of one HTTP request.
@@ -44,12 +59,22 @@ type Upstream interface {
 // request, and they call upstream with that request's credential.
 type Loaders struct {
 	cred          upstream.Credential
-	incomeDaily   *dataloader.Loader[Key, []upstream.RevenueDay]
-	fullnessDaily *dataloader.Loader[Key, []upstream.OccupancyDay]
-	recordsDaily  *dataloader.Loader[Key, []upstream.AppointmentsDay]
-	recordSource  *dataloader.Loader[Key, []upstream.Slice]
-	recordStatus  *dataloader.Loader[Key, []upstream.Slice]
-	overall       *dataloader.Loader[Key, *upstream.Overall]
+	incomeDaily   *dataloader.Loader[aKey, []upstream.RevenueDay]
+	fullnessDaily *dataloader.Loader[aKey, []upstream.OccupancyDay]
+	recordsDaily  *dataloader.Loader[aKey, []upstream.AppointmentsDay]
+	recordSource  *dataloader.Loader[aKey, []upstream.Slice]
+	recordStatus  *dataloader.Loader[aKey, []upstream.Slice]
+	overall       *dataloader.Loader[aKey, *upstream.Overall]
+	clientsDaily  *dataloader.Loader[aKey, []upstream.ClientsDay]
+
+	companies       *dataloader.Loader[Key[struct{}], []upstream.LocationInfo]
+	company         *dataloader.Loader[Key[int64], *upstream.LocationInfo]
+	loyaltyPrograms *dataloader.Loader[Key[int64], []upstream.LoyaltyProgram]
+	loyaltyIncome   *dataloader.Loader[Key[upstream.LoyaltyQuery], *upstream.LoyaltyIncome]
+	loyaltyVisits   *dataloader.Loader[Key[upstream.LoyaltyQuery], *upstream.LoyaltyVisits]
+	loyaltyStaff    *dataloader.Loader[Key[upstream.LoyaltyQuery], []upstream.LoyaltyStaffRow]
+	zReport         *dataloader.Loader[Key[upstream.ZReportQuery], *upstream.ZReport]
+	dayReport       *dataloader.Loader[Key[upstream.DayReportQuery], *upstream.DayReport]
 }
 
 // LoaderFactory builds the per-request loaders. One factory per process:
@@ -57,6 +82,8 @@ type Loaders struct {
 type LoaderFactory struct {
 	up       Upstream
 	inFlight *semaphore.Weighted
+	// details caches location records across requests (companyCached).
+	details *ttlCache[Key[int64], *upstream.LocationInfo]
 }
 
 // NewLoaderFactory bounds concurrent upstream calls to maxInFlight. The
@@ -66,7 +93,8 @@ func NewLoaderFactory(up Upstream, maxInFlight int) *LoaderFactory {
 	if maxInFlight <= 0 {
 		maxInFlight = 64
 	}
-	return &LoaderFactory{up: up, inFlight: semaphore.NewWeighted(int64(maxInFlight))}
+	return &LoaderFactory{up: up, inFlight: semaphore.NewWeighted(int64(maxInFlight)),
+		details: newTTLCache[Key[int64], *upstream.LocationInfo](locationDetailsTTL, time.Now)}
 }
 
 // New creates the loaders of one request. reqCtx is the request's context:
@@ -81,6 +109,18 @@ func (f *LoaderFactory) New(reqCtx context.Context, cred upstream.Credential) *L
 		recordSource:  newLoader(reqCtx, f, cred, f.up.RecordSource),
 		recordStatus:  newLoader(reqCtx, f, cred, f.up.RecordStatus),
 		overall:       newLoader(reqCtx, f, cred, f.up.Overall),
+		clientsDaily:  newLoader(reqCtx, f, cred, f.up.ClientsDaily),
+
+		companies: newLoader(reqCtx, f, cred, func(ctx context.Context, c upstream.Credential, _ struct{}) ([]upstream.LocationInfo, error) {
+			return f.up.Companies(ctx, c)
+		}),
+		company:         newLoader(reqCtx, f, cred, f.companyCached),
+		loyaltyPrograms: newLoader(reqCtx, f, cred, f.up.LoyaltyPrograms),
+		loyaltyIncome:   newLoader(reqCtx, f, cred, f.up.LoyaltyIncome),
+		loyaltyVisits:   newLoader(reqCtx, f, cred, f.up.LoyaltyVisits),
+		loyaltyStaff:    newLoader(reqCtx, f, cred, f.up.LoyaltyStaff),
+		zReport:         newLoader(reqCtx, f, cred, f.up.ZReport),
+		dayReport:       newLoader(reqCtx, f, cred, f.up.DayReport),
 	}
 }
 
@@ -104,17 +144,17 @@ func loadersFor(ctx context.Context) (*Loaders, error) {
 	return l, nil
 }
 
-type fetchFunc[V any] func(context.Context, upstream.Credential, upstream.Query) (V, error)
+type fetchFunc[Q comparable, V any] func(context.Context, upstream.Credential, Q) (V, error)
 
-func newLoader[V any](reqCtx context.Context, f *LoaderFactory, cred upstream.Credential, fetch fetchFunc[V]) *dataloader.Loader[Key, V] {
-	batch := func(_ context.Context, keys []Key) []*dataloader.Result[V] {
+func newLoader[Q comparable, V any](reqCtx context.Context, f *LoaderFactory, cred upstream.Credential, fetch fetchFunc[Q, V]) *dataloader.Loader[Key[Q], V] {
+	batch := func(_ context.Context, keys []Key[Q]) []*dataloader.Result[V] {
 		// Results go into a map keyed by request, so a slow, failed or
 		// missing answer can only ever land on its own key.
 		var (
 			mu      sync.Mutex
 			wg      sync.WaitGroup
-			results = make(map[Key]*dataloader.Result[V], len(keys))
-			started = make(map[Key]bool, len(keys)) // duplicates in one batch share a call
+			results = make(map[Key[Q]]*dataloader.Result[V], len(keys))
+			started = make(map[Key[Q]]bool, len(keys)) // duplicates in one batch share a call
 		)
 		for _, k := range keys {
 			if started[k] {
@@ -135,12 +175,12 @@ func newLoader[V any](reqCtx context.Context, f *LoaderFactory, cred upstream.Cr
 		}
 		return out
 	}
-	return dataloader.NewBatchedLoader(batch, dataloader.WithWait[Key, V](batchWait))
+	return dataloader.NewBatchedLoader(batch, dataloader.WithWait[Key[Q], V](batchWait))
 }
 
 // fetchOne makes one upstream call inside the in-flight bound. A panic in
 // it fails only this key.
-func fetchOne[V any](ctx context.Context, inFlight *semaphore.Weighted, cred upstream.Credential, k Key, fetch fetchFunc[V]) (res *dataloader.Result[V]) {
+func fetchOne[Q comparable, V any](ctx context.Context, inFlight *semaphore.Weighted, cred upstream.Credential, k Key[Q], fetch fetchFunc[Q, V]) (res *dataloader.Result[V]) {
 	defer func() {
 		if v := recover(); v != nil {
 			res = &dataloader.Result[V]{Error: &panicError{value: v, stack: debug.Stack()}}
@@ -161,11 +201,11 @@ var errNoCredential = newError(CodeUnauthenticated,
 	"No Altegio user credential: send `Authorization: User <user token>`, or configure ALTEGIO_USER_TOKEN for single-tenant use.")
 
 // load asks one loader for one key of this request's credential.
-func load[V any](ctx context.Context, pick func(*Loaders) *dataloader.Loader[Key, V], endpoint string, q upstream.Query) (V, error) {
+func load[Q comparable, V any](ctx context.Context, pick func(*Loaders) *dataloader.Loader[Key[Q], V], endpoint string, q Q) (V, error) {
 	l, err := loadersFor(ctx)
 	if err != nil {
 		var zero V
 		return zero, err
 	}
-	return pick(l).Load(ctx, Key{Credential: l.cred.Hash(), Endpoint: endpoint, Query: q})()
+	return pick(l).Load(ctx, Key[Q]{Credential: l.cred.Hash(), Endpoint: endpoint, Query: q})()
 }

@@ -7,11 +7,145 @@ package graph
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/altegraph/altegraph/calendar"
 	"github.com/altegraph/altegraph/graph/model"
 	"github.com/altegraph/altegraph/upstream"
 )
+
+// ClientDetail is the resolver for the clientDetail field.
+func (r *dayEndReportResolver) ClientDetail(ctx context.Context, obj *model.DayEndReport, includePersonalData bool) ([]*model.DayEndDay, error) {
+	if !includePersonalData {
+		return nil, nil
+	}
+	return clientDetail(obj.Detail), nil
+}
+
+// Name is the resolver for the name field.
+func (r *locationResolver) Name(ctx context.Context, obj *model.Location) (*string, error) {
+	i, err := info(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return nonEmpty(i.Title), nil
+}
+
+// Timezone is the resolver for the timezone field.
+func (r *locationResolver) Timezone(ctx context.Context, obj *model.Location) (*model.LocationTimezone, error) {
+	z, err := r.zoneOf(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return &model.LocationTimezone{Name: z.loc.String(), Fallback: z.fallback, UpstreamName: nonEmpty(z.upstream)}, nil
+}
+
+// Currency is the resolver for the currency field.
+func (r *locationResolver) Currency(ctx context.Context, obj *model.Location) (*model.Currency, error) {
+	i, err := info(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return currencyOfSymbol(i.CurrencySymbol), nil
+}
+
+// LoyaltyPrograms is the resolver for the loyaltyPrograms field.
+func (r *locationResolver) LoyaltyPrograms(ctx context.Context, obj *model.Location) ([]*model.LoyaltyProgram, error) {
+	ps, err := load(ctx, (*Loaders).loyaltyProgramsLoader, upstream.EndpointLoyaltyPrograms, obj.Number)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.LoyaltyProgram, len(ps))
+	for i, p := range ps {
+		out[i] = &model.LoyaltyProgram{ID: strconv.FormatInt(p.ID, 10), Title: p.Title, Type: nonEmpty(p.Type)}
+	}
+	return out, nil
+}
+
+// ClientsDaily is the resolver for the clientsDaily field.
+func (r *locationResolver) ClientsDaily(ctx context.Context, obj *model.Location, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) ([]*upstream.ClientsDay, error) {
+	return series(ctx, obj, from, to, filter, (*Loaders).clientsDailyLoader, upstream.EndpointClientsDaily)
+}
+
+// LoyaltyRevenue is the resolver for the loyaltyRevenue field.
+func (r *locationResolver) LoyaltyRevenue(ctx context.Context, obj *model.Location, programID string, from *calendar.Date, to *calendar.Date, period *model.Period) (*model.LoyaltyRevenue, error) {
+	q, err := r.loyaltyQuery(ctx, obj, programID, from, to, period)
+	if err != nil {
+		return nil, err
+	}
+	in, err := load(ctx, (*Loaders).loyaltyIncomeLoader, upstream.EndpointLoyaltyIncome, q)
+	if err != nil {
+		return nil, err
+	}
+	return loyaltyRevenue(q, in), nil
+}
+
+// LoyaltyClients is the resolver for the loyaltyClients field.
+func (r *locationResolver) LoyaltyClients(ctx context.Context, obj *model.Location, programID string, from *calendar.Date, to *calendar.Date, period *model.Period) (*model.LoyaltyClients, error) {
+	q, err := r.loyaltyQuery(ctx, obj, programID, from, to, period)
+	if err != nil {
+		return nil, err
+	}
+	v, err := load(ctx, (*Loaders).loyaltyVisitsLoader, upstream.EndpointLoyaltyVisits, q)
+	if err != nil {
+		return nil, err
+	}
+	return loyaltyClients(q, v), nil
+}
+
+// LoyaltyTeamMembers is the resolver for the loyaltyTeamMembers field.
+func (r *locationResolver) LoyaltyTeamMembers(ctx context.Context, obj *model.Location, programID string, from *calendar.Date, to *calendar.Date, period *model.Period) (*model.LoyaltyTeamMembers, error) {
+	q, err := r.loyaltyQuery(ctx, obj, programID, from, to, period)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := load(ctx, (*Loaders).loyaltyStaffLoader, upstream.EndpointLoyaltyStaff, q)
+	if err != nil {
+		return nil, err
+	}
+	return loyaltyTeam(q, rows), nil
+}
+
+// DayEndReport is the resolver for the dayEndReport field.
+func (r *locationResolver) DayEndReport(ctx context.Context, obj *model.Location, from *calendar.Date, to *calendar.Date, period *model.Period, teamMemberID *string) (*model.DayEndReport, error) {
+	rng, err := r.rangeArgs(ctx, obj, from, to, period, maxUpstreamDays)
+	if err != nil {
+		return nil, err
+	}
+	q := upstream.ZReportQuery{Location: obj.Number, Range: rng}
+	if teamMemberID != nil {
+		if q.TeamMember, err = parseID("teamMemberId", *teamMemberID); err != nil {
+			return nil, err
+		}
+	}
+	z, err := load(ctx, (*Loaders).zReportLoader, upstream.EndpointZReport, q)
+	if err != nil {
+		return nil, err
+	}
+	// "today" only matters when the detail has a single day in the range;
+	// the zone costs at most one cached location read.
+	var today calendar.Date
+	if len(z.Days) == 1 && rng.Contains(z.Days[0].Date) {
+		if zn, err := r.zoneOf(ctx, obj); err == nil {
+			today = calendar.Today(r.now(), zn.loc)
+		}
+	}
+	return dayEndReport(rng, z, today), nil
+}
+
+// DayReport is the resolver for the dayReport field.
+func (r *locationResolver) DayReport(ctx context.Context, obj *model.Location, date calendar.Date) (*upstream.DayReport, error) {
+	d, err := load(ctx, (*Loaders).dayReportLoader, upstream.EndpointDayReport, upstream.DayReportQuery{Location: obj.Number, Date: date})
+	if err != nil {
+		return nil, err
+	}
+	if d.Date != date {
+		// Altegio answers for another day when the user may not see the
+		// one asked for (CONTRACT §3.12): never show it as the day asked for.
+		return nil, newError(CodeForbidden, "Altegio answered with the report of %s instead of %s; your account may not see that day.", d.Date, date)
+	}
+	return d, nil
+}
 
 // RevenueDaily is the resolver for the revenueDaily field.
 func (r *locationResolver) RevenueDaily(ctx context.Context, obj *model.Location, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) ([]*upstream.RevenueDay, error) {
@@ -85,6 +219,23 @@ func (r *queryResolver) Locations(ctx context.Context, ids []string) ([]*model.L
 	return out, nil
 }
 
+// MyLocations is the resolver for the myLocations field.
+func (r *queryResolver) MyLocations(ctx context.Context) ([]*model.Location, error) {
+	list, err := load(ctx, (*Loaders).companiesLoader, upstream.EndpointCompanies, struct{}{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Location, len(list))
+	for i := range list {
+		l := list[i]
+		out[i] = &model.Location{ID: strconv.FormatInt(l.ID, 10), Number: l.ID, Info: &l}
+	}
+	return out, nil
+}
+
+// DayEndReport returns DayEndReportResolver implementation.
+func (r *Resolver) DayEndReport() DayEndReportResolver { return &dayEndReportResolver{r} }
+
 // Location returns LocationResolver implementation.
 func (r *Resolver) Location() LocationResolver { return &locationResolver{r} }
 
@@ -95,6 +246,7 @@ func (r *Resolver) MoneyComparison() MoneyComparisonResolver { return &moneyComp
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
+	dayEndReportResolver    struct{ *Resolver }
 	locationResolver        struct{ *Resolver }
 	moneyComparisonResolver struct{ *Resolver }
 	queryResolver           struct{ *Resolver }

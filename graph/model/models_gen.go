@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/altegraph/altegraph/calendar"
+	"github.com/altegraph/altegraph/upstream"
 )
 
 // Narrows analytics to the appointments of one team member, one position or
@@ -34,6 +37,14 @@ type AppointmentShare struct {
 	Key *AppointmentStatusKey `json:"key,omitempty"`
 }
 
+// A count and the money taken for it.
+type CountAndPaid struct {
+	// How many.
+	Count int `json:"count"`
+	// Money paid for them, in major units of the report's currency.
+	Paid float64 `json:"paid"`
+}
+
 // A currency as the upstream names it.
 type Currency struct {
 	// ISO 4217 code, e.g. `EUR`; `null` if the upstream did not send it.
@@ -42,6 +53,196 @@ type Currency struct {
 	Symbol *string `json:"symbol,omitempty"`
 	// English name, e.g. `Euro`; `null` if the upstream did not send it.
 	Name *string `json:"name,omitempty"`
+}
+
+// An inclusive range of calendar days.
+type DateRange struct {
+	// First day, inclusive.
+	From calendar.Date `json:"from"`
+	// Last day, inclusive.
+	To calendar.Date `json:"to"`
+	// Number of days in the range.
+	Days int `json:"days"`
+}
+
+// One client's operations of a day. Holds personal data.
+type DayEndClient struct {
+	// Client id; `null` for a walk-in (upstream id 0).
+	ID *string `json:"id,omitempty"`
+	// Client's name (personal data).
+	Name string `json:"name"`
+	// Client's phone (personal data).
+	Phone string `json:"phone"`
+	// Client's e-mail (personal data).
+	Email string `json:"email"`
+	// Team members who served the client.
+	TeamMembers []*DayEndTeamMember `json:"teamMembers"`
+}
+
+// The per-client detail of one day.
+type DayEndDay struct {
+	// The calendar day (the upstream's day stamp).
+	Date calendar.Date `json:"date"`
+	// Clients of the day.
+	Clients []*DayEndClient `json:"clients"`
+}
+
+// One sold item.
+type DayEndItem struct {
+	// Item title.
+	Title string `json:"title"`
+	// Price before discount.
+	FirstCost float64 `json:"firstCost"`
+	// Discount.
+	Discount float64 `json:"discount"`
+	// Price after discount.
+	ResultCost float64 `json:"resultCost"`
+	// Payments towards it.
+	Payments []*DayEndPayment `json:"payments"`
+}
+
+// One payment within a sold item.
+type DayEndPayment struct {
+	// Paid from accounts (cash, card, ...).
+	AccountsAmount float64 `json:"accountsAmount"`
+	// Paid with loyalty means (bonuses, memberships, ...).
+	LoyaltyAmount float64 `json:"loyaltyAmount"`
+	// Payment type as the upstream names it.
+	PaymentType string `json:"paymentType"`
+}
+
+// What one team member did for a client.
+type DayEndTeamMember struct {
+	// Team member id.
+	ID string `json:"id"`
+	// Team member's name.
+	Name string `json:"name"`
+	// Services.
+	Services []*DayEndItem `json:"services"`
+	// Products.
+	Products []*DayEndItem `json:"products"`
+	// Other operations (one entry upstream); `null` when none.
+	Other *DayEndItem `json:"other,omitempty"`
+}
+
+// Totals of a day-end report.
+type DayEndTotals struct {
+	// Clients served.
+	Clients int `json:"clients"`
+	// All appointments.
+	Appointments int `json:"appointments"`
+	// Appointments where the client came.
+	Visits int `json:"visits"`
+	// Appointments where the client did not come.
+	NonVisits int `json:"nonVisits"`
+	// Services sold, and what was paid for them.
+	Services *CountAndPaid `json:"services"`
+	// Products sold, and what was paid for them.
+	Products *CountAndPaid `json:"products"`
+	// Memberships sold (upstream `abonement`), and what was paid for them.
+	Memberships *CountAndPaid `json:"memberships"`
+	// Gift cards sold (upstream `certificates`), and what was paid for them.
+	GiftCards *CountAndPaid `json:"giftCards"`
+	// Average per client, as the upstream computes it.
+	ClientsAverage float64 `json:"clientsAverage"`
+	// Average per appointment, as the upstream computes it.
+	AppointmentsAverage float64 `json:"appointmentsAverage"`
+	// Average per visit, as the upstream computes it.
+	VisitsAverage float64 `json:"visitsAverage"`
+}
+
+// A location's IANA time zone. It decides what "today" is for `period`
+// presets. When the upstream's `timezone_name` is missing or not a zone this
+// server knows, the gateway uses UTC and says so with `fallback`.
+type LocationTimezone struct {
+	// The IANA zone the gateway uses, e.g. `Europe/Berlin`; `UTC` on fallback.
+	Name string `json:"name"`
+	// True when the upstream gave no usable zone and UTC is used instead.
+	Fallback bool `json:"fallback"`
+	// `timezone_name` as the upstream sent it; `null` when absent.
+	UpstreamName *string `json:"upstreamName,omitempty"`
+}
+
+// Client statistics of a loyalty programme.
+type LoyaltyClients struct {
+	// The days reported on.
+	Range *DateRange `json:"range"`
+	// Clients new to the programme.
+	New *upstream.LoyaltyClientCounts `json:"new"`
+	// Existing members.
+	Existing *upstream.LoyaltyClientCounts `json:"existing"`
+	// All members.
+	Total *upstream.LoyaltyClientCounts `json:"total"`
+	// Per-day rows, as the upstream sent them.
+	Days []*LoyaltyVisitsDay `json:"days"`
+}
+
+// A loyalty programme (promotion) active in a location.
+type LoyaltyProgram struct {
+	// Programme id: the `programId` the loyalty analytics take.
+	ID string `json:"id"`
+	// The programme's title, the business's own words.
+	Title string `json:"title"`
+	// Upstream programme type, e.g. `discount_static`, `cashback_static_paid`; `null` when absent.
+	Type *string `json:"type,omitempty"`
+}
+
+// Revenue statistics of a loyalty programme.
+type LoyaltyRevenue struct {
+	// The days reported on.
+	Range *DateRange `json:"range"`
+	// Clients new to the programme in the range.
+	New *upstream.LoyaltySums `json:"new"`
+	// Existing members.
+	Existing *upstream.LoyaltySums `json:"existing"`
+	// All members.
+	Total *upstream.LoyaltySums `json:"total"`
+	// The currency of every sum.
+	Currency *Currency `json:"currency"`
+	// Per-day rows, as the upstream sent them (days without activity may be absent).
+	Days []*LoyaltyRevenueDay `json:"days"`
+}
+
+// One day of loyalty programme revenue.
+type LoyaltyRevenueDay struct {
+	// The location's calendar day.
+	Date calendar.Date `json:"date"`
+	// Paid by clients new to the programme.
+	New float64 `json:"new"`
+	// Paid by existing members.
+	Existing float64 `json:"existing"`
+	// `new` + `existing`.
+	Total float64 `json:"total"`
+}
+
+// One team member's programme clients.
+type LoyaltyTeamMember struct {
+	// Team member id.
+	ID string `json:"id"`
+	// Team member's name.
+	Name string `json:"name"`
+	// Their programme clients.
+	Clients *upstream.LoyaltyClientCounts `json:"clients"`
+}
+
+// Client return per team member for a loyalty programme.
+type LoyaltyTeamMembers struct {
+	// The days reported on.
+	Range *DateRange `json:"range"`
+	// One row per team member, in the upstream's order.
+	TeamMembers []*LoyaltyTeamMember `json:"teamMembers"`
+}
+
+// One day of loyalty programme visits.
+type LoyaltyVisitsDay struct {
+	// The location's calendar day.
+	Date calendar.Date `json:"date"`
+	// Visits of clients new to the programme.
+	New int `json:"new"`
+	// Visits of existing members.
+	Existing int `json:"existing"`
+	// `new` + `existing`.
+	Total int `json:"total"`
 }
 
 // Entry points. Every metric lives on `Location`, so one query can ask for
@@ -115,6 +316,96 @@ func (e *AppointmentStatusKey) UnmarshalJSON(b []byte) error {
 }
 
 func (e AppointmentStatusKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A preset period, resolved to calendar days in the location's time zone
+// (see `Location.timezone`) at the moment of the request. Periods that run
+// "to date" end today; days after today are never included.
+type Period string
+
+const (
+	// Today.
+	PeriodToday Period = "TODAY"
+	// Yesterday.
+	PeriodYesterday Period = "YESTERDAY"
+	// The 7 days ending today (today and the 6 days before).
+	PeriodLast7Days Period = "LAST_7_DAYS"
+	// The 30 days ending today.
+	PeriodLast30Days Period = "LAST_30_DAYS"
+	// This ISO week to date: Monday to today.
+	PeriodThisWeek Period = "THIS_WEEK"
+	// The whole previous ISO week, Monday to Sunday.
+	PeriodLastWeek Period = "LAST_WEEK"
+	// This calendar month to date.
+	PeriodThisMonth Period = "THIS_MONTH"
+	// The whole previous calendar month.
+	PeriodLastMonth Period = "LAST_MONTH"
+	// This calendar quarter to date.
+	PeriodThisQuarter Period = "THIS_QUARTER"
+	// The whole previous calendar quarter.
+	PeriodLastQuarter Period = "LAST_QUARTER"
+	// This calendar year to date.
+	PeriodThisYear Period = "THIS_YEAR"
+	// The whole previous calendar year.
+	PeriodLastYear Period = "LAST_YEAR"
+)
+
+var AllPeriod = []Period{
+	PeriodToday,
+	PeriodYesterday,
+	PeriodLast7Days,
+	PeriodLast30Days,
+	PeriodThisWeek,
+	PeriodLastWeek,
+	PeriodThisMonth,
+	PeriodLastMonth,
+	PeriodThisQuarter,
+	PeriodLastQuarter,
+	PeriodThisYear,
+	PeriodLastYear,
+}
+
+func (e Period) IsValid() bool {
+	switch e {
+	case PeriodToday, PeriodYesterday, PeriodLast7Days, PeriodLast30Days, PeriodThisWeek, PeriodLastWeek, PeriodThisMonth, PeriodLastMonth, PeriodThisQuarter, PeriodLastQuarter, PeriodThisYear, PeriodLastYear:
+		return true
+	}
+	return false
+}
+
+func (e Period) String() string {
+	return string(e)
+}
+
+func (e *Period) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Period(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Period", str)
+	}
+	return nil
+}
+
+func (e Period) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Period) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Period) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
