@@ -29,6 +29,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	DailySeries() DailySeriesResolver
 	DayEndReport() DayEndReportResolver
 	Location() LocationResolver
 	MoneyComparison() MoneyComparisonResolver
@@ -58,6 +59,15 @@ type ComplexityRoot struct {
 		Total            func(childComplexity int) int
 	}
 
+	AppointmentsBucket struct {
+		From           func(childComplexity int) int
+		FromNewClients func(childComplexity int) int
+		Online         func(childComplexity int) int
+		Previous       func(childComplexity int) int
+		To             func(childComplexity int) int
+		Total          func(childComplexity int) int
+	}
+
 	ClientStats struct {
 		Active           func(childComplexity int) int
 		Lost             func(childComplexity int) int
@@ -67,6 +77,15 @@ type ComplexityRoot struct {
 		Returning        func(childComplexity int) int
 		ReturningPercent func(childComplexity int) int
 		Total            func(childComplexity int) int
+	}
+
+	ClientsBucket struct {
+		From      func(childComplexity int) int
+		New       func(childComplexity int) int
+		Previous  func(childComplexity int) int
+		Returning func(childComplexity int) int
+		To        func(childComplexity int) int
+		Total     func(childComplexity int) int
 	}
 
 	CountAndPaid struct {
@@ -105,6 +124,16 @@ type ComplexityRoot struct {
 		Products func(childComplexity int) int
 		Services func(childComplexity int) int
 		Total    func(childComplexity int) int
+	}
+
+	DailySeries struct {
+		Appointments    func(childComplexity int) int
+		Clients         func(childComplexity int) int
+		ComparisonRange func(childComplexity int) int
+		Interval        func(childComplexity int) int
+		Occupancy       func(childComplexity int) int
+		Range           func(childComplexity int) int
+		Revenue         func(childComplexity int) int
 	}
 
 	DateRange struct {
@@ -204,6 +233,7 @@ type ComplexityRoot struct {
 		AppointmentsDaily   func(childComplexity int, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) int
 		ClientsDaily        func(childComplexity int, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) int
 		Currency            func(childComplexity int) int
+		Daily               func(childComplexity int, from *calendar.Date, to *calendar.Date, period *model.Period, interval *model.Interval, compareTo *model.Comparison, filter *model.AnalyticsFilter) int
 		DayEndReport        func(childComplexity int, from *calendar.Date, to *calendar.Date, period *model.Period, teamMemberID *string) int
 		DayReport           func(childComplexity int, date calendar.Date) int
 		ID                  func(childComplexity int) int
@@ -291,6 +321,14 @@ type ComplexityRoot struct {
 		Previous      func(childComplexity int) int
 	}
 
+	OccupancyBucket struct {
+		From             func(childComplexity int) int
+		NoShowPercent    func(childComplexity int) int
+		OccupancyPercent func(childComplexity int) int
+		Previous         func(childComplexity int) int
+		To               func(childComplexity int) int
+	}
+
 	PercentComparison struct {
 		ChangePercent func(childComplexity int) int
 		Current       func(childComplexity int) int
@@ -303,6 +341,15 @@ type ComplexityRoot struct {
 		MyLocations func(childComplexity int) int
 	}
 
+	RevenueBucket struct {
+		From     func(childComplexity int) int
+		Previous func(childComplexity int) int
+		Products func(childComplexity int) int
+		Services func(childComplexity int) int
+		To       func(childComplexity int) int
+		Total    func(childComplexity int) int
+	}
+
 	TitledAmount struct {
 		Amount func(childComplexity int) int
 		Title  func(childComplexity int) int
@@ -313,6 +360,12 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type DailySeriesResolver interface {
+	Revenue(ctx context.Context, obj *model.DailySeries) ([]*model.RevenueBucket, error)
+	Appointments(ctx context.Context, obj *model.DailySeries) ([]*model.AppointmentsBucket, error)
+	Clients(ctx context.Context, obj *model.DailySeries) ([]*model.ClientsBucket, error)
+	Occupancy(ctx context.Context, obj *model.DailySeries) ([]*model.OccupancyBucket, error)
+}
 type DayEndReportResolver interface {
 	ClientDetail(ctx context.Context, obj *model.DayEndReport, includePersonalData bool) ([]*model.DayEndDay, error)
 }
@@ -327,6 +380,7 @@ type LocationResolver interface {
 	LoyaltyTeamMembers(ctx context.Context, obj *model.Location, programID string, from *calendar.Date, to *calendar.Date, period *model.Period) (*model.LoyaltyTeamMembers, error)
 	DayEndReport(ctx context.Context, obj *model.Location, from *calendar.Date, to *calendar.Date, period *model.Period, teamMemberID *string) (*model.DayEndReport, error)
 	DayReport(ctx context.Context, obj *model.Location, date calendar.Date) (*upstream.DayReport, error)
+	Daily(ctx context.Context, obj *model.Location, from *calendar.Date, to *calendar.Date, period *model.Period, interval *model.Interval, compareTo *model.Comparison, filter *model.AnalyticsFilter) (*model.DailySeries, error)
 	RevenueDaily(ctx context.Context, obj *model.Location, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) ([]*upstream.RevenueDay, error)
 	OccupancyDaily(ctx context.Context, obj *model.Location, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) ([]*upstream.OccupancyDay, error)
 	AppointmentsDaily(ctx context.Context, obj *model.Location, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) ([]*upstream.AppointmentsDay, error)
@@ -441,6 +495,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AppointmentStats.Total(childComplexity), true
 
+	case "AppointmentsBucket.from":
+		if e.ComplexityRoot.AppointmentsBucket.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentsBucket.From(childComplexity), true
+	case "AppointmentsBucket.fromNewClients":
+		if e.ComplexityRoot.AppointmentsBucket.FromNewClients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentsBucket.FromNewClients(childComplexity), true
+	case "AppointmentsBucket.online":
+		if e.ComplexityRoot.AppointmentsBucket.Online == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentsBucket.Online(childComplexity), true
+	case "AppointmentsBucket.previous":
+		if e.ComplexityRoot.AppointmentsBucket.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentsBucket.Previous(childComplexity), true
+	case "AppointmentsBucket.to":
+		if e.ComplexityRoot.AppointmentsBucket.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentsBucket.To(childComplexity), true
+	case "AppointmentsBucket.total":
+		if e.ComplexityRoot.AppointmentsBucket.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentsBucket.Total(childComplexity), true
+
 	case "ClientStats.active":
 		if e.ComplexityRoot.ClientStats.Active == nil {
 			break
@@ -489,6 +580,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClientStats.Total(childComplexity), true
+
+	case "ClientsBucket.from":
+		if e.ComplexityRoot.ClientsBucket.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientsBucket.From(childComplexity), true
+	case "ClientsBucket.new":
+		if e.ComplexityRoot.ClientsBucket.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientsBucket.New(childComplexity), true
+	case "ClientsBucket.previous":
+		if e.ComplexityRoot.ClientsBucket.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientsBucket.Previous(childComplexity), true
+	case "ClientsBucket.returning":
+		if e.ComplexityRoot.ClientsBucket.Returning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientsBucket.Returning(childComplexity), true
+	case "ClientsBucket.to":
+		if e.ComplexityRoot.ClientsBucket.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientsBucket.To(childComplexity), true
+	case "ClientsBucket.total":
+		if e.ComplexityRoot.ClientsBucket.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientsBucket.Total(childComplexity), true
 
 	case "CountAndPaid.count":
 		if e.ComplexityRoot.CountAndPaid.Count == nil {
@@ -615,6 +743,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DailyRevenue.Total(childComplexity), true
+
+	case "DailySeries.appointments":
+		if e.ComplexityRoot.DailySeries.Appointments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailySeries.Appointments(childComplexity), true
+	case "DailySeries.clients":
+		if e.ComplexityRoot.DailySeries.Clients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailySeries.Clients(childComplexity), true
+	case "DailySeries.comparisonRange":
+		if e.ComplexityRoot.DailySeries.ComparisonRange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailySeries.ComparisonRange(childComplexity), true
+	case "DailySeries.interval":
+		if e.ComplexityRoot.DailySeries.Interval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailySeries.Interval(childComplexity), true
+	case "DailySeries.occupancy":
+		if e.ComplexityRoot.DailySeries.Occupancy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailySeries.Occupancy(childComplexity), true
+	case "DailySeries.range":
+		if e.ComplexityRoot.DailySeries.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailySeries.Range(childComplexity), true
+	case "DailySeries.revenue":
+		if e.ComplexityRoot.DailySeries.Revenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailySeries.Revenue(childComplexity), true
 
 	case "DateRange.days":
 		if e.ComplexityRoot.DateRange.Days == nil {
@@ -1047,6 +1218,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Location.Currency(childComplexity), true
+	case "Location.daily":
+		if e.ComplexityRoot.Location.Daily == nil {
+			break
+		}
+
+		args, err := ec.field_Location_daily_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Location.Daily(childComplexity, args["from"].(*calendar.Date), args["to"].(*calendar.Date), args["period"].(*model.Period), args["interval"].(*model.Interval), args["compareTo"].(*model.Comparison), args["filter"].(*model.AnalyticsFilter)), true
 	case "Location.dayEndReport":
 		if e.ComplexityRoot.Location.DayEndReport == nil {
 			break
@@ -1411,6 +1593,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MoneyComparison.Previous(childComplexity), true
 
+	case "OccupancyBucket.from":
+		if e.ComplexityRoot.OccupancyBucket.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OccupancyBucket.From(childComplexity), true
+	case "OccupancyBucket.noShowPercent":
+		if e.ComplexityRoot.OccupancyBucket.NoShowPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OccupancyBucket.NoShowPercent(childComplexity), true
+	case "OccupancyBucket.occupancyPercent":
+		if e.ComplexityRoot.OccupancyBucket.OccupancyPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OccupancyBucket.OccupancyPercent(childComplexity), true
+	case "OccupancyBucket.previous":
+		if e.ComplexityRoot.OccupancyBucket.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OccupancyBucket.Previous(childComplexity), true
+	case "OccupancyBucket.to":
+		if e.ComplexityRoot.OccupancyBucket.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OccupancyBucket.To(childComplexity), true
+
 	case "PercentComparison.changePercent":
 		if e.ComplexityRoot.PercentComparison.ChangePercent == nil {
 			break
@@ -1458,6 +1671,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MyLocations(childComplexity), true
+
+	case "RevenueBucket.from":
+		if e.ComplexityRoot.RevenueBucket.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueBucket.From(childComplexity), true
+	case "RevenueBucket.previous":
+		if e.ComplexityRoot.RevenueBucket.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueBucket.Previous(childComplexity), true
+	case "RevenueBucket.products":
+		if e.ComplexityRoot.RevenueBucket.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueBucket.Products(childComplexity), true
+	case "RevenueBucket.services":
+		if e.ComplexityRoot.RevenueBucket.Services == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueBucket.Services(childComplexity), true
+	case "RevenueBucket.to":
+		if e.ComplexityRoot.RevenueBucket.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueBucket.To(childComplexity), true
+	case "RevenueBucket.total":
+		if e.ComplexityRoot.RevenueBucket.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueBucket.Total(childComplexity), true
 
 	case "TitledAmount.amount":
 		if e.ComplexityRoot.TitledAmount.Amount == nil {
@@ -1772,6 +2022,31 @@ type Location {
   refused with ` + "`" + `FORBIDDEN` + "`" + ` rather than shown as the day asked for.
   """
   dayReport("The day." date: Date!): DayReport
+
+  """
+  The daily series shaped for charts: revenue, appointments, clients and
+  occupancy over a range given as ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + ` or as a ` + "`" + `period` + "`" + `, rolled up
+  by ` + "`" + `interval` + "`" + `, optionally with an earlier period aligned day by day.
+  Ranges longer than 365 days (up to 1,826) are fetched as consecutive
+  upstream calls of at most 365 days each and joined into one seamless
+  series. The per-metric fields (` + "`" + `revenueDaily` + "`" + `, ...) keep their required
+  ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + ` and the 365-day limit, and so does ` + "`" + `keyMetrics` + "`" + `, whose
+  comparison with the previous period depends on the range Altegio sees.
+  """
+  daily(
+    "First day, inclusive (with ` + "`" + `to` + "`" + `)."
+    from: Date
+    "Last day, inclusive (with ` + "`" + `from` + "`" + `)."
+    to: Date
+    "A preset period instead of ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + `, resolved in the location's time zone."
+    period: Period
+    "Bucket size of the series; DAY by default."
+    interval: Interval = DAY
+    "Compare with an earlier period of the same length; none by default."
+    compareTo: Comparison
+    "Optional filter, applied to the compared period too."
+    filter: AnalyticsFilter
+  ): DailySeries
 
   "Revenue by day, one entry per day of the range (upstream ` + "`" + `income_daily` + "`" + `)."
   revenueDaily(
@@ -2275,6 +2550,129 @@ type DayReport {
   "Average income, as the upstream reports it."
   averageIncome: Float!
 }
+
+"Bucket size of a rolled-up series."
+enum Interval {
+  "One bucket per day."
+  DAY
+  "One bucket per ISO week (Monday to Sunday); the first and last may be partial, clipped to the range."
+  WEEK
+  "One bucket per calendar month; the first and last may be partial, clipped to the range."
+  MONTH
+}
+
+"Which earlier period to compare a series with."
+enum Comparison {
+  "The same number of days immediately before ` + "`" + `from` + "`" + ` (as Altegio's key metrics compare)."
+  PREVIOUS_PERIOD
+  """
+  The same days a year earlier: the period starts on the same calendar day
+  of the previous year (29 February maps to 28 February) and has the same
+  number of days.
+  """
+  PREVIOUS_YEAR
+}
+
+"""
+Daily series of one location over one range, for charts. Each series is
+` + "`" + `null` + "`" + ` with an error when its upstream calls fail; the others still answer.
+
+Roll-ups (WEEK, MONTH): money and counts are sums of the days. Client
+counts are sums of daily counts, so a client who came on two days counts
+twice; distinct clients of a period are in ` + "`" + `keyMetrics.clients` + "`" + `.
+Percentages are aggregated as documented on ` + "`" + `OccupancyBucket` + "`" + `.
+
+Comparison: day ` + "`" + `from + i` + "`" + ` is compared with day ` + "`" + `comparisonRange.from + i` + "`" + `;
+a bucket's ` + "`" + `previous` + "`" + ` holds the same aggregate over the compared days of
+exactly the bucket's days, so current and previous always cover the same
+number of days.
+"""
+type DailySeries {
+  "The days reported on (what ` + "`" + `period` + "`" + ` resolved to, or ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + `)."
+  range: DateRange!
+  "The bucket size used."
+  interval: Interval!
+  "The compared days; ` + "`" + `null` + "`" + ` without ` + "`" + `compareTo` + "`" + `."
+  comparisonRange: DateRange
+  "Revenue (upstream ` + "`" + `income_daily` + "`" + `)."
+  revenue: [RevenueBucket!]
+  "Appointments (upstream ` + "`" + `records_daily` + "`" + `)."
+  appointments: [AppointmentsBucket!]
+  "Clients (upstream ` + "`" + `clients_daily` + "`" + `)."
+  clients: [ClientsBucket!]
+  "Occupancy and no-shows (upstream ` + "`" + `fullness_daily` + "`" + `, weighted with ` + "`" + `records_daily` + "`" + `)."
+  occupancy: [OccupancyBucket!]
+}
+
+"Revenue of one bucket, in major units of the location's currency."
+type RevenueBucket {
+  "First day of the bucket."
+  from: Date!
+  "Last day of the bucket."
+  to: Date!
+  "All revenue: services plus products."
+  total: Float!
+  "Revenue from services."
+  services: Float!
+  "Revenue from product sales."
+  products: Float!
+  "The same over the compared days; ` + "`" + `null` + "`" + ` without ` + "`" + `compareTo` + "`" + `."
+  previous: RevenueBucket
+}
+
+"Appointments of one bucket."
+type AppointmentsBucket {
+  "First day of the bucket."
+  from: Date!
+  "Last day of the bucket."
+  to: Date!
+  "All appointments."
+  total: Int!
+  "Appointments booked online."
+  online: Int!
+  "Appointments of clients new to the location."
+  fromNewClients: Int!
+  "The same over the compared days; ` + "`" + `null` + "`" + ` without ` + "`" + `compareTo` + "`" + `."
+  previous: AppointmentsBucket
+}
+
+"Clients of one bucket: sums of the daily counts."
+type ClientsBucket {
+  "First day of the bucket."
+  from: Date!
+  "Last day of the bucket."
+  to: Date!
+  "Sum of daily client counts."
+  total: Int!
+  "Sum of daily new-client counts."
+  new: Int!
+  "Sum of daily returning-client counts."
+  returning: Int!
+  "The same over the compared days; ` + "`" + `null` + "`" + ` without ` + "`" + `compareTo` + "`" + `."
+  previous: ClientsBucket
+}
+
+"""
+Occupancy of one bucket. For one day these are the upstream's values. For
+a longer bucket: ` + "`" + `noShowPercent` + "`" + ` is the share of the bucket's appointments
+that were no-shows, i.e. daily no-show percentages weighted by each day's
+appointment count (` + "`" + `null` + "`" + ` when the bucket has no appointments);
+` + "`" + `occupancyPercent` + "`" + ` is the mean of the daily values, each day counting
+equally, because the upstream does not send the working time that would
+weight them — for an exact period figure use ` + "`" + `keyMetrics.occupancy` + "`" + `.
+"""
+type OccupancyBucket {
+  "First day of the bucket."
+  from: Date!
+  "Last day of the bucket."
+  to: Date!
+  "Booked share of working time, in percent (see the type's description)."
+  occupancyPercent: Float!
+  "No-show share of appointments, in percent; ` + "`" + `null` + "`" + ` when there were no appointments."
+  noShowPercent: Float
+  "The same over the compared days; ` + "`" + `null` + "`" + ` without ` + "`" + `compareTo` + "`" + `."
+  previous: OccupancyBucket
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2321,6 +2719,24 @@ func (ec *executionContext) childFields_AppointmentStats(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type AppointmentStats", field.Name)
 }
 
+func (ec *executionContext) childFields_AppointmentsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_AppointmentsBucket_from(ctx, field)
+	case "to":
+		return ec.fieldContext_AppointmentsBucket_to(ctx, field)
+	case "total":
+		return ec.fieldContext_AppointmentsBucket_total(ctx, field)
+	case "online":
+		return ec.fieldContext_AppointmentsBucket_online(ctx, field)
+	case "fromNewClients":
+		return ec.fieldContext_AppointmentsBucket_fromNewClients(ctx, field)
+	case "previous":
+		return ec.fieldContext_AppointmentsBucket_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppointmentsBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_ClientStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "total":
@@ -2341,6 +2757,24 @@ func (ec *executionContext) childFields_ClientStats(ctx context.Context, field g
 		return ec.fieldContext_ClientStats_lostPercent(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ClientStats", field.Name)
+}
+
+func (ec *executionContext) childFields_ClientsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ClientsBucket_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ClientsBucket_to(ctx, field)
+	case "total":
+		return ec.fieldContext_ClientsBucket_total(ctx, field)
+	case "new":
+		return ec.fieldContext_ClientsBucket_new(ctx, field)
+	case "returning":
+		return ec.fieldContext_ClientsBucket_returning(ctx, field)
+	case "previous":
+		return ec.fieldContext_ClientsBucket_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClientsBucket", field.Name)
 }
 
 func (ec *executionContext) childFields_CountAndPaid(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2417,6 +2851,26 @@ func (ec *executionContext) childFields_DailyRevenue(ctx context.Context, field 
 		return ec.fieldContext_DailyRevenue_products(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DailyRevenue", field.Name)
+}
+
+func (ec *executionContext) childFields_DailySeries(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "range":
+		return ec.fieldContext_DailySeries_range(ctx, field)
+	case "interval":
+		return ec.fieldContext_DailySeries_interval(ctx, field)
+	case "comparisonRange":
+		return ec.fieldContext_DailySeries_comparisonRange(ctx, field)
+	case "revenue":
+		return ec.fieldContext_DailySeries_revenue(ctx, field)
+	case "appointments":
+		return ec.fieldContext_DailySeries_appointments(ctx, field)
+	case "clients":
+		return ec.fieldContext_DailySeries_clients(ctx, field)
+	case "occupancy":
+		return ec.fieldContext_DailySeries_occupancy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DailySeries", field.Name)
 }
 
 func (ec *executionContext) childFields_DateRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2625,6 +3079,8 @@ func (ec *executionContext) childFields_Location(ctx context.Context, field grap
 		return ec.fieldContext_Location_dayEndReport(ctx, field)
 	case "dayReport":
 		return ec.fieldContext_Location_dayReport(ctx, field)
+	case "daily":
+		return ec.fieldContext_Location_daily(ctx, field)
 	case "revenueDaily":
 		return ec.fieldContext_Location_revenueDaily(ctx, field)
 	case "occupancyDaily":
@@ -2787,6 +3243,22 @@ func (ec *executionContext) childFields_MoneyComparison(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type MoneyComparison", field.Name)
 }
 
+func (ec *executionContext) childFields_OccupancyBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_OccupancyBucket_from(ctx, field)
+	case "to":
+		return ec.fieldContext_OccupancyBucket_to(ctx, field)
+	case "occupancyPercent":
+		return ec.fieldContext_OccupancyBucket_occupancyPercent(ctx, field)
+	case "noShowPercent":
+		return ec.fieldContext_OccupancyBucket_noShowPercent(ctx, field)
+	case "previous":
+		return ec.fieldContext_OccupancyBucket_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OccupancyBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_PercentComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "current":
@@ -2797,6 +3269,24 @@ func (ec *executionContext) childFields_PercentComparison(ctx context.Context, f
 		return ec.fieldContext_PercentComparison_changePercent(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PercentComparison", field.Name)
+}
+
+func (ec *executionContext) childFields_RevenueBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_RevenueBucket_from(ctx, field)
+	case "to":
+		return ec.fieldContext_RevenueBucket_to(ctx, field)
+	case "total":
+		return ec.fieldContext_RevenueBucket_total(ctx, field)
+	case "services":
+		return ec.fieldContext_RevenueBucket_services(ctx, field)
+	case "products":
+		return ec.fieldContext_RevenueBucket_products(ctx, field)
+	case "previous":
+		return ec.fieldContext_RevenueBucket_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevenueBucket", field.Name)
 }
 
 func (ec *executionContext) childFields_TitledAmount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3056,6 +3546,60 @@ func (ec *executionContext) field_Location_clientsDaily_args(ctx context.Context
 		return nil, err
 	}
 	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Location_daily_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*calendar.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*calendar.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*model.Period, error) {
+			return ec.unmarshalOPeriod2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐPeriod(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.Interval, error) {
+			return ec.unmarshalOInterval2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "compareTo",
+		func(ctx context.Context, v any) (*model.Comparison, error) {
+			return ec.unmarshalOComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐComparison(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compareTo"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AnalyticsFilter, error) {
+			return ec.unmarshalOAnalyticsFilter2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAnalyticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg5
 	return args, nil
 }
 
@@ -3730,6 +4274,153 @@ func (ec *executionContext) fieldContext_AppointmentStats_changePercent(_ contex
 	return graphql.NewScalarFieldContext("AppointmentStats", field, false, false, "Float")
 }
 
+func (ec *executionContext) _AppointmentsBucket_from(ctx context.Context, field graphql.CollectedField, obj *model.AppointmentsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentsBucket_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentsBucket_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentsBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _AppointmentsBucket_to(ctx context.Context, field graphql.CollectedField, obj *model.AppointmentsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentsBucket_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentsBucket_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentsBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _AppointmentsBucket_total(ctx context.Context, field graphql.CollectedField, obj *model.AppointmentsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentsBucket_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentsBucket_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AppointmentsBucket_online(ctx context.Context, field graphql.CollectedField, obj *model.AppointmentsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentsBucket_online(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Online, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentsBucket_online(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AppointmentsBucket_fromNewClients(ctx context.Context, field graphql.CollectedField, obj *model.AppointmentsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentsBucket_fromNewClients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromNewClients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentsBucket_fromNewClients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AppointmentsBucket_previous(ctx context.Context, field graphql.CollectedField, obj *model.AppointmentsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentsBucket_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AppointmentsBucket) graphql.Marshaler {
+			return ec.marshalOAppointmentsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAppointmentsBucket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentsBucket_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppointmentsBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointmentsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ClientStats_total(ctx context.Context, field graphql.CollectedField, obj *upstream.ClientStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3912,6 +4603,153 @@ func (ec *executionContext) _ClientStats_lostPercent(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_ClientStats_lostPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ClientStats", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ClientsBucket_from(ctx context.Context, field graphql.CollectedField, obj *model.ClientsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientsBucket_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientsBucket_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientsBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ClientsBucket_to(ctx context.Context, field graphql.CollectedField, obj *model.ClientsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientsBucket_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientsBucket_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientsBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ClientsBucket_total(ctx context.Context, field graphql.CollectedField, obj *model.ClientsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientsBucket_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientsBucket_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClientsBucket_new(ctx context.Context, field graphql.CollectedField, obj *model.ClientsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientsBucket_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientsBucket_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClientsBucket_returning(ctx context.Context, field graphql.CollectedField, obj *model.ClientsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientsBucket_returning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Returning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientsBucket_returning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClientsBucket_previous(ctx context.Context, field graphql.CollectedField, obj *model.ClientsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientsBucket_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ClientsBucket) graphql.Marshaler {
+			return ec.marshalOClientsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐClientsBucket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClientsBucket_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientsBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClientsBucket(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CountAndPaid_count(ctx context.Context, field graphql.CollectedField, obj *model.CountAndPaid) (ret graphql.Marshaler) {
@@ -4372,6 +5210,221 @@ func (ec *executionContext) _DailyRevenue_products(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_DailyRevenue_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DailyRevenue", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DailySeries_range(ctx context.Context, field graphql.CollectedField, obj *model.DailySeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailySeries_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Range, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateRange) graphql.Marshaler {
+			return ec.marshalNDateRange2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDateRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailySeries_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DailySeries",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DailySeries_interval(ctx context.Context, field graphql.CollectedField, obj *model.DailySeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailySeries_interval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interval, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Interval) graphql.Marshaler {
+			return ec.marshalNInterval2githubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐInterval(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailySeries_interval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailySeries", field, false, false, "Interval")
+}
+
+func (ec *executionContext) _DailySeries_comparisonRange(ctx context.Context, field graphql.CollectedField, obj *model.DailySeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailySeries_comparisonRange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComparisonRange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateRange) graphql.Marshaler {
+			return ec.marshalODateRange2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDateRange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailySeries_comparisonRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DailySeries",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DailySeries_revenue(ctx context.Context, field graphql.CollectedField, obj *model.DailySeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailySeries_revenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailySeries().Revenue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RevenueBucket) graphql.Marshaler {
+			return ec.marshalORevenueBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐRevenueBucketᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailySeries_revenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DailySeries",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevenueBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DailySeries_appointments(ctx context.Context, field graphql.CollectedField, obj *model.DailySeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailySeries_appointments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailySeries().Appointments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AppointmentsBucket) graphql.Marshaler {
+			return ec.marshalOAppointmentsBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAppointmentsBucketᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailySeries_appointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DailySeries",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointmentsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DailySeries_clients(ctx context.Context, field graphql.CollectedField, obj *model.DailySeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailySeries_clients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailySeries().Clients(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ClientsBucket) graphql.Marshaler {
+			return ec.marshalOClientsBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐClientsBucketᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailySeries_clients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DailySeries",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClientsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DailySeries_occupancy(ctx context.Context, field graphql.CollectedField, obj *model.DailySeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailySeries_occupancy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailySeries().Occupancy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OccupancyBucket) graphql.Marshaler {
+			return ec.marshalOOccupancyBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐOccupancyBucketᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailySeries_occupancy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DailySeries",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OccupancyBucket(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _DateRange_from(ctx context.Context, field graphql.CollectedField, obj *model.DateRange) (ret graphql.Marshaler) {
@@ -6402,6 +7455,50 @@ func (ec *executionContext) fieldContext_Location_dayReport(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Location_daily(ctx context.Context, field graphql.CollectedField, obj *model.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_daily(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Location().Daily(ctx, obj, fc.Args["from"].(*calendar.Date), fc.Args["to"].(*calendar.Date), fc.Args["period"].(*model.Period), fc.Args["interval"].(*model.Interval), fc.Args["compareTo"].(*model.Comparison), fc.Args["filter"].(*model.AnalyticsFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DailySeries) graphql.Marshaler {
+			return ec.marshalODailySeries2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDailySeries(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_daily(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Location",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailySeries(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Location_daily_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Location_revenueDaily(ctx context.Context, field graphql.CollectedField, obj *model.Location) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7721,6 +8818,130 @@ func (ec *executionContext) fieldContext_MoneyComparison_currency(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _OccupancyBucket_from(ctx context.Context, field graphql.CollectedField, obj *model.OccupancyBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OccupancyBucket_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OccupancyBucket_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OccupancyBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _OccupancyBucket_to(ctx context.Context, field graphql.CollectedField, obj *model.OccupancyBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OccupancyBucket_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OccupancyBucket_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OccupancyBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _OccupancyBucket_occupancyPercent(ctx context.Context, field graphql.CollectedField, obj *model.OccupancyBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OccupancyBucket_occupancyPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OccupancyPercent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OccupancyBucket_occupancyPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OccupancyBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _OccupancyBucket_noShowPercent(ctx context.Context, field graphql.CollectedField, obj *model.OccupancyBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OccupancyBucket_noShowPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoShowPercent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OccupancyBucket_noShowPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OccupancyBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _OccupancyBucket_previous(ctx context.Context, field graphql.CollectedField, obj *model.OccupancyBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OccupancyBucket_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OccupancyBucket) graphql.Marshaler {
+			return ec.marshalOOccupancyBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐOccupancyBucket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OccupancyBucket_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OccupancyBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OccupancyBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PercentComparison_current(ctx context.Context, field graphql.CollectedField, obj *upstream.PercentStat) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7981,6 +9202,153 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevenueBucket_from(ctx context.Context, field graphql.CollectedField, obj *model.RevenueBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueBucket_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueBucket_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _RevenueBucket_to(ctx context.Context, field graphql.CollectedField, obj *model.RevenueBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueBucket_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueBucket_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _RevenueBucket_total(ctx context.Context, field graphql.CollectedField, obj *model.RevenueBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueBucket_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueBucket_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RevenueBucket_services(ctx context.Context, field graphql.CollectedField, obj *model.RevenueBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueBucket_services(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Services, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueBucket_services(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RevenueBucket_products(ctx context.Context, field graphql.CollectedField, obj *model.RevenueBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueBucket_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Products, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueBucket_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RevenueBucket_previous(ctx context.Context, field graphql.CollectedField, obj *model.RevenueBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueBucket_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevenueBucket) graphql.Marshaler {
+			return ec.marshalORevenueBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐRevenueBucket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueBucket_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevenueBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevenueBucket(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9290,6 +10658,64 @@ func (ec *executionContext) _AppointmentStats(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var appointmentsBucketImplementors = []string{"AppointmentsBucket"}
+
+func (ec *executionContext) _AppointmentsBucket(ctx context.Context, sel ast.SelectionSet, obj *model.AppointmentsBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentsBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppointmentsBucket")
+		case "from":
+			out.Values[i] = ec._AppointmentsBucket_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._AppointmentsBucket_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._AppointmentsBucket_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "online":
+			out.Values[i] = ec._AppointmentsBucket_online(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fromNewClients":
+			out.Values[i] = ec._AppointmentsBucket_fromNewClients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._AppointmentsBucket_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var clientStatsImplementors = []string{"ClientStats"}
 
 func (ec *executionContext) _ClientStats(ctx context.Context, sel ast.SelectionSet, obj *upstream.ClientStats) graphql.Marshaler {
@@ -9338,6 +10764,64 @@ func (ec *executionContext) _ClientStats(ctx context.Context, sel ast.SelectionS
 			}
 		case "lostPercent":
 			out.Values[i] = ec._ClientStats_lostPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var clientsBucketImplementors = []string{"ClientsBucket"}
+
+func (ec *executionContext) _ClientsBucket(ctx context.Context, sel ast.SelectionSet, obj *model.ClientsBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clientsBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClientsBucket")
+		case "from":
+			out.Values[i] = ec._ClientsBucket_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ClientsBucket_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._ClientsBucket_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._ClientsBucket_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returning":
+			out.Values[i] = ec._ClientsBucket_returning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._ClientsBucket_previous(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -9609,6 +11093,73 @@ func (ec *executionContext) _DailyRevenue(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dailySeriesImplementors = []string{"DailySeries"}
+
+func (ec *executionContext) _DailySeries(ctx context.Context, sel ast.SelectionSet, obj *model.DailySeries) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dailySeriesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DailySeries")
+		case "range":
+			out.Values[i] = ec._DailySeries_range(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "interval":
+			out.Values[i] = ec._DailySeries_interval(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comparisonRange":
+			out.Values[i] = ec._DailySeries_comparisonRange(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revenue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailySeries_revenue(ctx, field, obj)
+				})
+		case "appointments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailySeries_appointments(ctx, field, obj)
+				})
+		case "clients":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailySeries_clients(ctx, field, obj)
+				})
+		case "occupancy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailySeries_occupancy(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10288,6 +11839,12 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Location_dayReport(ctx, field, obj)
 				})
+		case "daily":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Location_daily(ctx, field, obj)
+				})
 		case "revenueDaily":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -10850,6 +12407,59 @@ func (ec *executionContext) _MoneyComparison(ctx context.Context, sel ast.Select
 	return out
 }
 
+var occupancyBucketImplementors = []string{"OccupancyBucket"}
+
+func (ec *executionContext) _OccupancyBucket(ctx context.Context, sel ast.SelectionSet, obj *model.OccupancyBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, occupancyBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OccupancyBucket")
+		case "from":
+			out.Values[i] = ec._OccupancyBucket_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._OccupancyBucket_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "occupancyPercent":
+			out.Values[i] = ec._OccupancyBucket_occupancyPercent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "noShowPercent":
+			out.Values[i] = ec._OccupancyBucket_noShowPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._OccupancyBucket_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var percentComparisonImplementors = []string{"PercentComparison"}
 
 func (ec *executionContext) _PercentComparison(ctx context.Context, sel ast.SelectionSet, obj *upstream.PercentStat) graphql.Marshaler {
@@ -10943,6 +12553,64 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revenueBucketImplementors = []string{"RevenueBucket"}
+
+func (ec *executionContext) _RevenueBucket(ctx context.Context, sel ast.SelectionSet, obj *model.RevenueBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revenueBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevenueBucket")
+		case "from":
+			out.Values[i] = ec._RevenueBucket_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._RevenueBucket_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._RevenueBucket_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "services":
+			out.Values[i] = ec._RevenueBucket_services(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "products":
+			out.Values[i] = ec._RevenueBucket_products(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._RevenueBucket_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11369,6 +13037,14 @@ func (ec *executionContext) marshalNAppointmentShare2ᚖgithubᚗcomᚋaltegraph
 	return ec._AppointmentShare(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAppointmentsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAppointmentsBucket(ctx context.Context, sel ast.SelectionSet, v *model.AppointmentsBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AppointmentsBucket!")
+		return graphql.Null
+	}
+	return ec._AppointmentsBucket(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11381,6 +13057,14 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNClientsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐClientsBucket(ctx context.Context, sel ast.SelectionSet, v *model.ClientsBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClientsBucket!")
+		return graphql.Null
+	}
+	return ec._ClientsBucket(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCountAndPaid2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐCountAndPaid(ctx context.Context, sel ast.SelectionSet, v *model.CountAndPaid) graphql.Marshaler {
@@ -11665,6 +13349,16 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInterval2githubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐInterval(ctx context.Context, v any) (model.Interval, error) {
+	var res model.Interval
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInterval2githubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐInterval(ctx context.Context, sel ast.SelectionSet, v model.Interval) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNLocation2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLocation(ctx context.Context, sel ast.SelectionSet, v []*model.Location) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -11777,6 +13471,22 @@ func (ec *executionContext) marshalNLoyaltyVisitsDay2ᚖgithubᚗcomᚋaltegraph
 		return graphql.Null
 	}
 	return ec._LoyaltyVisitsDay(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOccupancyBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐOccupancyBucket(ctx context.Context, sel ast.SelectionSet, v *model.OccupancyBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OccupancyBucket!")
+		return graphql.Null
+	}
+	return ec._OccupancyBucket(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRevenueBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐRevenueBucket(ctx context.Context, sel ast.SelectionSet, v *model.RevenueBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevenueBucket!")
+		return graphql.Null
+	}
+	return ec._RevenueBucket(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -12009,6 +13719,32 @@ func (ec *executionContext) marshalOAppointmentStatusKey2ᚖgithubᚗcomᚋalteg
 	return v
 }
 
+func (ec *executionContext) marshalOAppointmentsBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAppointmentsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AppointmentsBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAppointmentsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAppointmentsBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAppointmentsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAppointmentsBucket(ctx context.Context, sel ast.SelectionSet, v *model.AppointmentsBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AppointmentsBucket(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12044,6 +13780,48 @@ func (ec *executionContext) marshalOClientStats2ᚖgithubᚗcomᚋaltegraphᚋal
 		return graphql.Null
 	}
 	return ec._ClientStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOClientsBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐClientsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ClientsBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClientsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐClientsBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOClientsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐClientsBucket(ctx context.Context, sel ast.SelectionSet, v *model.ClientsBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ClientsBucket(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐComparison(ctx context.Context, v any) (*model.Comparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Comparison)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐComparison(ctx context.Context, sel ast.SelectionSet, v *model.Comparison) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOCurrency2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐCurrency(ctx context.Context, sel ast.SelectionSet, v *model.Currency) graphql.Marshaler {
@@ -12129,6 +13907,13 @@ func (ec *executionContext) marshalODailyRevenue2ᚕᚖgithubᚗcomᚋaltegraph�
 	return ret
 }
 
+func (ec *executionContext) marshalODailySeries2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDailySeries(ctx context.Context, sel ast.SelectionSet, v *model.DailySeries) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DailySeries(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx context.Context, v any) (*calendar.Date, error) {
 	if v == nil {
 		return nil, nil
@@ -12145,6 +13930,13 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraph
 	_ = ctx
 	res := model.MarshalDate(*v)
 	return res
+}
+
+func (ec *executionContext) marshalODateRange2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDateRange(ctx context.Context, sel ast.SelectionSet, v *model.DateRange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DateRange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalODayEndDay2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DayEndDay) graphql.Marshaler {
@@ -12220,6 +14012,22 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalID(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOInterval2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐInterval(ctx context.Context, v any) (*model.Interval, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Interval)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInterval2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐInterval(ctx context.Context, sel ast.SelectionSet, v *model.Interval) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOKeyMetrics2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐOverall(ctx context.Context, sel ast.SelectionSet, v *upstream.Overall) graphql.Marshaler {
@@ -12309,6 +14117,32 @@ func (ec *executionContext) marshalOMoneyComparison2ᚖgithubᚗcomᚋaltegraph�
 	return ec._MoneyComparison(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOOccupancyBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐOccupancyBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OccupancyBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOccupancyBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐOccupancyBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOOccupancyBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐOccupancyBucket(ctx context.Context, sel ast.SelectionSet, v *model.OccupancyBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OccupancyBucket(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOPercentComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐPercentStat(ctx context.Context, sel ast.SelectionSet, v *upstream.PercentStat) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -12330,6 +14164,32 @@ func (ec *executionContext) marshalOPeriod2ᚖgithubᚗcomᚋaltegraphᚋaltegra
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalORevenueBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐRevenueBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RevenueBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRevenueBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐRevenueBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalORevenueBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐRevenueBucket(ctx context.Context, sel ast.SelectionSet, v *model.RevenueBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RevenueBucket(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

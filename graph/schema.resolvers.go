@@ -14,6 +14,42 @@ import (
 	"github.com/altegraph/altegraph/upstream"
 )
 
+// Revenue is the resolver for the revenue field.
+func (r *dailySeriesResolver) Revenue(ctx context.Context, obj *model.DailySeries) ([]*model.RevenueBucket, error) {
+	bs, err := rollup(ctx, obj, fetchRevenue(obj), sums)
+	if err != nil {
+		return nil, err
+	}
+	return revenueBuckets(bs), nil
+}
+
+// Appointments is the resolver for the appointments field.
+func (r *dailySeriesResolver) Appointments(ctx context.Context, obj *model.DailySeries) ([]*model.AppointmentsBucket, error) {
+	bs, err := rollup(ctx, obj, fetchAppointments(obj), sums)
+	if err != nil {
+		return nil, err
+	}
+	return appointmentsBuckets(bs), nil
+}
+
+// Clients is the resolver for the clients field.
+func (r *dailySeriesResolver) Clients(ctx context.Context, obj *model.DailySeries) ([]*model.ClientsBucket, error) {
+	bs, err := rollup(ctx, obj, fetchClients(obj), sums)
+	if err != nil {
+		return nil, err
+	}
+	return clientsBuckets(bs), nil
+}
+
+// Occupancy is the resolver for the occupancy field.
+func (r *dailySeriesResolver) Occupancy(ctx context.Context, obj *model.DailySeries) ([]*model.OccupancyBucket, error) {
+	bs, err := rollup(ctx, obj, fetchOccupancy(obj), occupancyAgg)
+	if err != nil {
+		return nil, err
+	}
+	return occupancyBuckets(bs), nil
+}
+
 // ClientDetail is the resolver for the clientDetail field.
 func (r *dayEndReportResolver) ClientDetail(ctx context.Context, obj *model.DayEndReport, includePersonalData bool) ([]*model.DayEndDay, error) {
 	if !includePersonalData {
@@ -147,6 +183,28 @@ func (r *locationResolver) DayReport(ctx context.Context, obj *model.Location, d
 	return d, nil
 }
 
+// Daily is the resolver for the daily field.
+func (r *locationResolver) Daily(ctx context.Context, obj *model.Location, from *calendar.Date, to *calendar.Date, period *model.Period, interval *model.Interval, compareTo *model.Comparison, filter *model.AnalyticsFilter) (*model.DailySeries, error) {
+	rng, err := r.rangeArgs(ctx, obj, from, to, period, maxSeriesDays)
+	if err != nil {
+		return nil, err
+	}
+	flt, err := filterOf(filter)
+	if err != nil {
+		return nil, err
+	}
+	iv := model.IntervalDay
+	if interval != nil {
+		iv = *interval
+	}
+	s := &model.DailySeries{Range: dateRange(rng), Interval: iv, Location: obj.Number, Days: rng, Filter: flt}
+	if compareTo != nil {
+		c := comparedRange(rng, *compareTo)
+		s.Compared, s.ComparisonRange = &c, dateRange(c)
+	}
+	return s, nil
+}
+
 // RevenueDaily is the resolver for the revenueDaily field.
 func (r *locationResolver) RevenueDaily(ctx context.Context, obj *model.Location, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) ([]*upstream.RevenueDay, error) {
 	return series(ctx, obj, from, to, filter, (*Loaders).incomeDailyLoader, upstream.EndpointIncomeDaily)
@@ -233,6 +291,9 @@ func (r *queryResolver) MyLocations(ctx context.Context) ([]*model.Location, err
 	return out, nil
 }
 
+// DailySeries returns DailySeriesResolver implementation.
+func (r *Resolver) DailySeries() DailySeriesResolver { return &dailySeriesResolver{r} }
+
 // DayEndReport returns DayEndReportResolver implementation.
 func (r *Resolver) DayEndReport() DayEndReportResolver { return &dayEndReportResolver{r} }
 
@@ -246,6 +307,7 @@ func (r *Resolver) MoneyComparison() MoneyComparisonResolver { return &moneyComp
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
+	dailySeriesResolver     struct{ *Resolver }
 	dayEndReportResolver    struct{ *Resolver }
 	locationResolver        struct{ *Resolver }
 	moneyComparisonResolver struct{ *Resolver }

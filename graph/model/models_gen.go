@@ -37,6 +37,38 @@ type AppointmentShare struct {
 	Key *AppointmentStatusKey `json:"key,omitempty"`
 }
 
+// Appointments of one bucket.
+type AppointmentsBucket struct {
+	// First day of the bucket.
+	From calendar.Date `json:"from"`
+	// Last day of the bucket.
+	To calendar.Date `json:"to"`
+	// All appointments.
+	Total int `json:"total"`
+	// Appointments booked online.
+	Online int `json:"online"`
+	// Appointments of clients new to the location.
+	FromNewClients int `json:"fromNewClients"`
+	// The same over the compared days; `null` without `compareTo`.
+	Previous *AppointmentsBucket `json:"previous,omitempty"`
+}
+
+// Clients of one bucket: sums of the daily counts.
+type ClientsBucket struct {
+	// First day of the bucket.
+	From calendar.Date `json:"from"`
+	// Last day of the bucket.
+	To calendar.Date `json:"to"`
+	// Sum of daily client counts.
+	Total int `json:"total"`
+	// Sum of daily new-client counts.
+	New int `json:"new"`
+	// Sum of daily returning-client counts.
+	Returning int `json:"returning"`
+	// The same over the compared days; `null` without `compareTo`.
+	Previous *ClientsBucket `json:"previous,omitempty"`
+}
+
 // A count and the money taken for it.
 type CountAndPaid struct {
 	// How many.
@@ -245,10 +277,46 @@ type LoyaltyVisitsDay struct {
 	Total int `json:"total"`
 }
 
+// Occupancy of one bucket. For one day these are the upstream's values. For
+// a longer bucket: `noShowPercent` is the share of the bucket's appointments
+// that were no-shows, i.e. daily no-show percentages weighted by each day's
+// appointment count (`null` when the bucket has no appointments);
+// `occupancyPercent` is the mean of the daily values, each day counting
+// equally, because the upstream does not send the working time that would
+// weight them — for an exact period figure use `keyMetrics.occupancy`.
+type OccupancyBucket struct {
+	// First day of the bucket.
+	From calendar.Date `json:"from"`
+	// Last day of the bucket.
+	To calendar.Date `json:"to"`
+	// Booked share of working time, in percent (see the type's description).
+	OccupancyPercent float64 `json:"occupancyPercent"`
+	// No-show share of appointments, in percent; `null` when there were no appointments.
+	NoShowPercent *float64 `json:"noShowPercent,omitempty"`
+	// The same over the compared days; `null` without `compareTo`.
+	Previous *OccupancyBucket `json:"previous,omitempty"`
+}
+
 // Entry points. Every metric lives on `Location`, so one query can ask for
 // several metrics of several locations; the gateway batches and deduplicates
 // the upstream calls behind them.
 type Query struct {
+}
+
+// Revenue of one bucket, in major units of the location's currency.
+type RevenueBucket struct {
+	// First day of the bucket.
+	From calendar.Date `json:"from"`
+	// Last day of the bucket.
+	To calendar.Date `json:"to"`
+	// All revenue: services plus products.
+	Total float64 `json:"total"`
+	// Revenue from services.
+	Services float64 `json:"services"`
+	// Revenue from product sales.
+	Products float64 `json:"products"`
+	// The same over the compared days; `null` without `compareTo`.
+	Previous *RevenueBucket `json:"previous,omitempty"`
 }
 
 // What happened to an appointment, whatever label the upstream used for it.
@@ -316,6 +384,127 @@ func (e *AppointmentStatusKey) UnmarshalJSON(b []byte) error {
 }
 
 func (e AppointmentStatusKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Which earlier period to compare a series with.
+type Comparison string
+
+const (
+	// The same number of days immediately before `from` (as Altegio's key metrics compare).
+	ComparisonPreviousPeriod Comparison = "PREVIOUS_PERIOD"
+	// The same days a year earlier: the period starts on the same calendar day
+	// of the previous year (29 February maps to 28 February) and has the same
+	// number of days.
+	ComparisonPreviousYear Comparison = "PREVIOUS_YEAR"
+)
+
+var AllComparison = []Comparison{
+	ComparisonPreviousPeriod,
+	ComparisonPreviousYear,
+}
+
+func (e Comparison) IsValid() bool {
+	switch e {
+	case ComparisonPreviousPeriod, ComparisonPreviousYear:
+		return true
+	}
+	return false
+}
+
+func (e Comparison) String() string {
+	return string(e)
+}
+
+func (e *Comparison) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Comparison(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Comparison", str)
+	}
+	return nil
+}
+
+func (e Comparison) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Comparison) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Comparison) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Bucket size of a rolled-up series.
+type Interval string
+
+const (
+	// One bucket per day.
+	IntervalDay Interval = "DAY"
+	// One bucket per ISO week (Monday to Sunday); the first and last may be partial, clipped to the range.
+	IntervalWeek Interval = "WEEK"
+	// One bucket per calendar month; the first and last may be partial, clipped to the range.
+	IntervalMonth Interval = "MONTH"
+)
+
+var AllInterval = []Interval{
+	IntervalDay,
+	IntervalWeek,
+	IntervalMonth,
+}
+
+func (e Interval) IsValid() bool {
+	switch e {
+	case IntervalDay, IntervalWeek, IntervalMonth:
+		return true
+	}
+	return false
+}
+
+func (e Interval) String() string {
+	return string(e)
+}
+
+func (e *Interval) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Interval(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Interval", str)
+	}
+	return nil
+}
+
+func (e Interval) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Interval) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Interval) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
