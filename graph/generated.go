@@ -29,6 +29,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	ChainTotals() ChainTotalsResolver
 	DailySeries() DailySeriesResolver
 	DayEndReport() DayEndReportResolver
 	Location() LocationResolver
@@ -66,6 +67,34 @@ type ComplexityRoot struct {
 		Previous       func(childComplexity int) int
 		To             func(childComplexity int) int
 		Total          func(childComplexity int) int
+	}
+
+	ChainClientStats struct {
+		Active    func(childComplexity int) int
+		Lost      func(childComplexity int) int
+		New       func(childComplexity int) int
+		Returning func(childComplexity int) int
+		Total     func(childComplexity int) int
+	}
+
+	ChainKeyMetrics struct {
+		Appointments        func(childComplexity int) int
+		AverageBill         func(childComplexity int) int
+		AverageServicesBill func(childComplexity int) int
+		Clients             func(childComplexity int) int
+		ProductsRevenue     func(childComplexity int) int
+		Revenue             func(childComplexity int) int
+		ServicesRevenue     func(childComplexity int) int
+	}
+
+	ChainTotals struct {
+		AppointmentsDaily func(childComplexity int) int
+		ClientsDaily      func(childComplexity int) int
+		Currency          func(childComplexity int) int
+		KeyMetrics        func(childComplexity int) int
+		LocationIds       func(childComplexity int) int
+		Range             func(childComplexity int) int
+		RevenueDaily      func(childComplexity int) int
 	}
 
 	ClientStats struct {
@@ -336,6 +365,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		ChainTotals func(childComplexity int, ids []string, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) int
 		Location    func(childComplexity int, id string) int
 		Locations   func(childComplexity int, ids []string) int
 		MyLocations func(childComplexity int) int
@@ -360,6 +390,13 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ChainTotalsResolver interface {
+	Currency(ctx context.Context, obj *model.ChainTotals) (*model.Currency, error)
+	RevenueDaily(ctx context.Context, obj *model.ChainTotals) ([]*upstream.RevenueDay, error)
+	AppointmentsDaily(ctx context.Context, obj *model.ChainTotals) ([]*upstream.AppointmentsDay, error)
+	ClientsDaily(ctx context.Context, obj *model.ChainTotals) ([]*upstream.ClientsDay, error)
+	KeyMetrics(ctx context.Context, obj *model.ChainTotals) (*model.ChainKeyMetrics, error)
+}
 type DailySeriesResolver interface {
 	Revenue(ctx context.Context, obj *model.DailySeries) ([]*model.RevenueBucket, error)
 	Appointments(ctx context.Context, obj *model.DailySeries) ([]*model.AppointmentsBucket, error)
@@ -395,6 +432,7 @@ type QueryResolver interface {
 	Location(ctx context.Context, id string) (*model.Location, error)
 	Locations(ctx context.Context, ids []string) ([]*model.Location, error)
 	MyLocations(ctx context.Context) ([]*model.Location, error)
+	ChainTotals(ctx context.Context, ids []string, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) (*model.ChainTotals, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -531,6 +569,123 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AppointmentsBucket.Total(childComplexity), true
+
+	case "ChainClientStats.active":
+		if e.ComplexityRoot.ChainClientStats.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainClientStats.Active(childComplexity), true
+	case "ChainClientStats.lost":
+		if e.ComplexityRoot.ChainClientStats.Lost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainClientStats.Lost(childComplexity), true
+	case "ChainClientStats.new":
+		if e.ComplexityRoot.ChainClientStats.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainClientStats.New(childComplexity), true
+	case "ChainClientStats.returning":
+		if e.ComplexityRoot.ChainClientStats.Returning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainClientStats.Returning(childComplexity), true
+	case "ChainClientStats.total":
+		if e.ComplexityRoot.ChainClientStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainClientStats.Total(childComplexity), true
+
+	case "ChainKeyMetrics.appointments":
+		if e.ComplexityRoot.ChainKeyMetrics.Appointments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainKeyMetrics.Appointments(childComplexity), true
+	case "ChainKeyMetrics.averageBill":
+		if e.ComplexityRoot.ChainKeyMetrics.AverageBill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainKeyMetrics.AverageBill(childComplexity), true
+	case "ChainKeyMetrics.averageServicesBill":
+		if e.ComplexityRoot.ChainKeyMetrics.AverageServicesBill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainKeyMetrics.AverageServicesBill(childComplexity), true
+	case "ChainKeyMetrics.clients":
+		if e.ComplexityRoot.ChainKeyMetrics.Clients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainKeyMetrics.Clients(childComplexity), true
+	case "ChainKeyMetrics.productsRevenue":
+		if e.ComplexityRoot.ChainKeyMetrics.ProductsRevenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainKeyMetrics.ProductsRevenue(childComplexity), true
+	case "ChainKeyMetrics.revenue":
+		if e.ComplexityRoot.ChainKeyMetrics.Revenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainKeyMetrics.Revenue(childComplexity), true
+	case "ChainKeyMetrics.servicesRevenue":
+		if e.ComplexityRoot.ChainKeyMetrics.ServicesRevenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainKeyMetrics.ServicesRevenue(childComplexity), true
+
+	case "ChainTotals.appointmentsDaily":
+		if e.ComplexityRoot.ChainTotals.AppointmentsDaily == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainTotals.AppointmentsDaily(childComplexity), true
+	case "ChainTotals.clientsDaily":
+		if e.ComplexityRoot.ChainTotals.ClientsDaily == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainTotals.ClientsDaily(childComplexity), true
+	case "ChainTotals.currency":
+		if e.ComplexityRoot.ChainTotals.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainTotals.Currency(childComplexity), true
+	case "ChainTotals.keyMetrics":
+		if e.ComplexityRoot.ChainTotals.KeyMetrics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainTotals.KeyMetrics(childComplexity), true
+	case "ChainTotals.locationIds":
+		if e.ComplexityRoot.ChainTotals.LocationIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainTotals.LocationIds(childComplexity), true
+	case "ChainTotals.range":
+		if e.ComplexityRoot.ChainTotals.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainTotals.Range(childComplexity), true
+	case "ChainTotals.revenueDaily":
+		if e.ComplexityRoot.ChainTotals.RevenueDaily == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainTotals.RevenueDaily(childComplexity), true
 
 	case "ClientStats.active":
 		if e.ComplexityRoot.ClientStats.Active == nil {
@@ -1643,6 +1798,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PercentComparison.Previous(childComplexity), true
 
+	case "Query.chainTotals":
+		if e.ComplexityRoot.Query.ChainTotals == nil {
+			break
+		}
+
+		args, err := ec.field_Query_chainTotals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ChainTotals(childComplexity, args["ids"].([]string), args["from"].(calendar.Date), args["to"].(calendar.Date), args["filter"].(*model.AnalyticsFilter)), true
+
 	case "Query.location":
 		if e.ComplexityRoot.Query.Location == nil {
 			break
@@ -1827,6 +1994,26 @@ type Query {
   analytics by id).
   """
   myLocations: [Location!]
+
+  """
+  Totals of a chain: what can be added up across the listed locations over
+  one range of days (at most 365, as for ` + "`" + `keyMetrics` + "`" + `), and what can be
+  derived exactly from those sums. Nothing is an average of averages: a
+  figure whose weights are not known is left out. Every location must
+  report money in the same currency, otherwise money fields fail with
+  ` + "`" + `BAD_USER_INPUT` + "`" + `; a failing location fails the fields that need it (a
+  total without it would be wrong).
+  """
+  chainTotals(
+    "Altegio location ids, each at most once; the same limit as ` + "`" + `locations` + "`" + `."
+    ids: [ID!]!
+    "First day, inclusive."
+    from: Date!
+    "Last day, inclusive; at most 364 days after ` + "`" + `from` + "`" + `."
+    to: Date!
+    "Optional filter, sent to every location."
+    filter: AnalyticsFilter
+  ): ChainTotals
 }
 
 """
@@ -2673,6 +2860,78 @@ type OccupancyBucket {
   "The same over the compared days; ` + "`" + `null` + "`" + ` without ` + "`" + `compareTo` + "`" + `."
   previous: OccupancyBucket
 }
+
+"""
+Sums over the locations of a chain (see ` + "`" + `Query.chainTotals` + "`" + `). Money uses
+the currency all locations share (read from their key metrics).
+"""
+type ChainTotals {
+  "The locations added up, as asked."
+  locationIds: [ID!]!
+  "The days added up."
+  range: DateRange!
+  "The common currency; fails with ` + "`" + `BAD_USER_INPUT` + "`" + ` when locations differ."
+  currency: Currency
+  "Revenue by day, summed over the locations."
+  revenueDaily: [DailyRevenue!]
+  "Appointments by day, summed over the locations."
+  appointmentsDaily: [DailyAppointments!]
+  """
+  Clients by day, summed over the locations; a client who visited two
+  locations on one day counts twice.
+  """
+  clientsDaily: [DailyClients!]
+  "Key metrics added up, with averages and shares derived from the sums."
+  keyMetrics: ChainKeyMetrics
+}
+
+"""
+Key metrics of a chain. Sums are sums of the locations' figures;
+` + "`" + `changePercent` + "`" + ` is recomputed from the summed current and previous values
+(unrounded, ` + "`" + `null` + "`" + ` when the previous value is 0). Occupancy is left out:
+the working time that would weight each location's percentage is not
+reported by Altegio.
+"""
+type ChainKeyMetrics {
+  "All revenue."
+  revenue: MoneyComparison
+  "Revenue from services."
+  servicesRevenue: MoneyComparison
+  "Revenue from product sales."
+  productsRevenue: MoneyComparison
+  """
+  Average bill of the chain: total revenue divided by the total number of
+  visits, where each location's visits are its revenue divided by its
+  average bill (the definition of an average bill). ` + "`" + `null` + "`" + ` when a location
+  has no average bill (0) in either period, since its visits are then
+  unknown.
+  """
+  averageBill: MoneyComparison
+  "Average services bill, derived the same way from services revenue."
+  averageServicesBill: MoneyComparison
+  "Appointments summed; percentages recomputed from the summed counts."
+  appointments: AppointmentStats
+  "Clients summed (each location counts its own clients)."
+  clients: ChainClientStats
+}
+
+"""
+Client counts of a chain, summed over its locations. A client of two
+locations counts in both. Shares are left out: Altegio does not say which
+count each location's percentages are of.
+"""
+type ChainClientStats {
+  "The locations' client bases, added."
+  total: Int!
+  "New clients, added."
+  new: Int!
+  "Returning clients, added."
+  returning: Int!
+  "Clients with a visit in the range, added."
+  active: Int!
+  "Lost clients, added."
+  lost: Int!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2735,6 +2994,62 @@ func (ec *executionContext) childFields_AppointmentsBucket(ctx context.Context, 
 		return ec.fieldContext_AppointmentsBucket_previous(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AppointmentsBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_ChainClientStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_ChainClientStats_total(ctx, field)
+	case "new":
+		return ec.fieldContext_ChainClientStats_new(ctx, field)
+	case "returning":
+		return ec.fieldContext_ChainClientStats_returning(ctx, field)
+	case "active":
+		return ec.fieldContext_ChainClientStats_active(ctx, field)
+	case "lost":
+		return ec.fieldContext_ChainClientStats_lost(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChainClientStats", field.Name)
+}
+
+func (ec *executionContext) childFields_ChainKeyMetrics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revenue":
+		return ec.fieldContext_ChainKeyMetrics_revenue(ctx, field)
+	case "servicesRevenue":
+		return ec.fieldContext_ChainKeyMetrics_servicesRevenue(ctx, field)
+	case "productsRevenue":
+		return ec.fieldContext_ChainKeyMetrics_productsRevenue(ctx, field)
+	case "averageBill":
+		return ec.fieldContext_ChainKeyMetrics_averageBill(ctx, field)
+	case "averageServicesBill":
+		return ec.fieldContext_ChainKeyMetrics_averageServicesBill(ctx, field)
+	case "appointments":
+		return ec.fieldContext_ChainKeyMetrics_appointments(ctx, field)
+	case "clients":
+		return ec.fieldContext_ChainKeyMetrics_clients(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChainKeyMetrics", field.Name)
+}
+
+func (ec *executionContext) childFields_ChainTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "locationIds":
+		return ec.fieldContext_ChainTotals_locationIds(ctx, field)
+	case "range":
+		return ec.fieldContext_ChainTotals_range(ctx, field)
+	case "currency":
+		return ec.fieldContext_ChainTotals_currency(ctx, field)
+	case "revenueDaily":
+		return ec.fieldContext_ChainTotals_revenueDaily(ctx, field)
+	case "appointmentsDaily":
+		return ec.fieldContext_ChainTotals_appointmentsDaily(ctx, field)
+	case "clientsDaily":
+		return ec.fieldContext_ChainTotals_clientsDaily(ctx, field)
+	case "keyMetrics":
+		return ec.fieldContext_ChainTotals_keyMetrics(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChainTotals", field.Name)
 }
 
 func (ec *executionContext) childFields_ClientStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3873,6 +4188,44 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_chainTotals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (calendar.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (calendar.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AnalyticsFilter, error) {
+			return ec.unmarshalOAnalyticsFilter2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAnalyticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_location_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4416,6 +4769,560 @@ func (ec *executionContext) fieldContext_AppointmentsBucket_previous(_ context.C
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AppointmentsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainClientStats_total(ctx context.Context, field graphql.CollectedField, obj *model.ChainClientStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainClientStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainClientStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainClientStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainClientStats_new(ctx context.Context, field graphql.CollectedField, obj *model.ChainClientStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainClientStats_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainClientStats_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainClientStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainClientStats_returning(ctx context.Context, field graphql.CollectedField, obj *model.ChainClientStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainClientStats_returning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Returning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainClientStats_returning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainClientStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainClientStats_active(ctx context.Context, field graphql.CollectedField, obj *model.ChainClientStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainClientStats_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainClientStats_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainClientStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainClientStats_lost(ctx context.Context, field graphql.CollectedField, obj *model.ChainClientStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainClientStats_lost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainClientStats_lost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainClientStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainKeyMetrics_revenue(ctx context.Context, field graphql.CollectedField, obj *model.ChainKeyMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainKeyMetrics_revenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revenue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MoneyStat) graphql.Marshaler {
+			return ec.marshalOMoneyComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐMoneyStat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainKeyMetrics_revenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainKeyMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainKeyMetrics_servicesRevenue(ctx context.Context, field graphql.CollectedField, obj *model.ChainKeyMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainKeyMetrics_servicesRevenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServicesRevenue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MoneyStat) graphql.Marshaler {
+			return ec.marshalOMoneyComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐMoneyStat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainKeyMetrics_servicesRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainKeyMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainKeyMetrics_productsRevenue(ctx context.Context, field graphql.CollectedField, obj *model.ChainKeyMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainKeyMetrics_productsRevenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductsRevenue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MoneyStat) graphql.Marshaler {
+			return ec.marshalOMoneyComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐMoneyStat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainKeyMetrics_productsRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainKeyMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainKeyMetrics_averageBill(ctx context.Context, field graphql.CollectedField, obj *model.ChainKeyMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainKeyMetrics_averageBill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageBill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MoneyStat) graphql.Marshaler {
+			return ec.marshalOMoneyComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐMoneyStat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainKeyMetrics_averageBill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainKeyMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainKeyMetrics_averageServicesBill(ctx context.Context, field graphql.CollectedField, obj *model.ChainKeyMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainKeyMetrics_averageServicesBill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageServicesBill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MoneyStat) graphql.Marshaler {
+			return ec.marshalOMoneyComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐMoneyStat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainKeyMetrics_averageServicesBill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainKeyMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainKeyMetrics_appointments(ctx context.Context, field graphql.CollectedField, obj *model.ChainKeyMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainKeyMetrics_appointments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Appointments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.AppointmentStats) graphql.Marshaler {
+			return ec.marshalOAppointmentStats2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐAppointmentStats(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainKeyMetrics_appointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainKeyMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointmentStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainKeyMetrics_clients(ctx context.Context, field graphql.CollectedField, obj *model.ChainKeyMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainKeyMetrics_clients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChainClientStats) graphql.Marshaler {
+			return ec.marshalOChainClientStats2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐChainClientStats(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainKeyMetrics_clients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainKeyMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChainClientStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainTotals_locationIds(ctx context.Context, field graphql.CollectedField, obj *model.ChainTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainTotals_locationIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LocationIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainTotals_locationIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainTotals", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChainTotals_range(ctx context.Context, field graphql.CollectedField, obj *model.ChainTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainTotals_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Range, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateRange) graphql.Marshaler {
+			return ec.marshalNDateRange2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDateRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainTotals_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainTotals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainTotals_currency(ctx context.Context, field graphql.CollectedField, obj *model.ChainTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainTotals_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChainTotals().Currency(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Currency) graphql.Marshaler {
+			return ec.marshalOCurrency2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐCurrency(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainTotals_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainTotals",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Currency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainTotals_revenueDaily(ctx context.Context, field graphql.CollectedField, obj *model.ChainTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainTotals_revenueDaily(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChainTotals().RevenueDaily(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*upstream.RevenueDay) graphql.Marshaler {
+			return ec.marshalODailyRevenue2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐRevenueDayᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainTotals_revenueDaily(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainTotals",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailyRevenue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainTotals_appointmentsDaily(ctx context.Context, field graphql.CollectedField, obj *model.ChainTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainTotals_appointmentsDaily(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChainTotals().AppointmentsDaily(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*upstream.AppointmentsDay) graphql.Marshaler {
+			return ec.marshalODailyAppointments2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐAppointmentsDayᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainTotals_appointmentsDaily(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainTotals",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailyAppointments(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainTotals_clientsDaily(ctx context.Context, field graphql.CollectedField, obj *model.ChainTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainTotals_clientsDaily(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChainTotals().ClientsDaily(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*upstream.ClientsDay) graphql.Marshaler {
+			return ec.marshalODailyClients2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐClientsDayᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainTotals_clientsDaily(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainTotals",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailyClients(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainTotals_keyMetrics(ctx context.Context, field graphql.CollectedField, obj *model.ChainTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainTotals_keyMetrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChainTotals().KeyMetrics(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChainKeyMetrics) graphql.Marshaler {
+			return ec.marshalOChainKeyMetrics2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐChainKeyMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainTotals_keyMetrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainTotals",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChainKeyMetrics(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9131,6 +10038,50 @@ func (ec *executionContext) fieldContext_Query_myLocations(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_chainTotals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_chainTotals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ChainTotals(ctx, fc.Args["ids"].([]string), fc.Args["from"].(calendar.Date), fc.Args["to"].(calendar.Date), fc.Args["filter"].(*model.AnalyticsFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChainTotals) graphql.Marshaler {
+			return ec.marshalOChainTotals2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐChainTotals(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_chainTotals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChainTotals(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_chainTotals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10699,6 +11650,190 @@ func (ec *executionContext) _AppointmentsBucket(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chainClientStatsImplementors = []string{"ChainClientStats"}
+
+func (ec *executionContext) _ChainClientStats(ctx context.Context, sel ast.SelectionSet, obj *model.ChainClientStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chainClientStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChainClientStats")
+		case "total":
+			out.Values[i] = ec._ChainClientStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._ChainClientStats_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returning":
+			out.Values[i] = ec._ChainClientStats_returning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._ChainClientStats_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lost":
+			out.Values[i] = ec._ChainClientStats_lost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chainKeyMetricsImplementors = []string{"ChainKeyMetrics"}
+
+func (ec *executionContext) _ChainKeyMetrics(ctx context.Context, sel ast.SelectionSet, obj *model.ChainKeyMetrics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chainKeyMetricsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChainKeyMetrics")
+		case "revenue":
+			out.Values[i] = ec._ChainKeyMetrics_revenue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "servicesRevenue":
+			out.Values[i] = ec._ChainKeyMetrics_servicesRevenue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "productsRevenue":
+			out.Values[i] = ec._ChainKeyMetrics_productsRevenue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "averageBill":
+			out.Values[i] = ec._ChainKeyMetrics_averageBill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "averageServicesBill":
+			out.Values[i] = ec._ChainKeyMetrics_averageServicesBill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "appointments":
+			out.Values[i] = ec._ChainKeyMetrics_appointments(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "clients":
+			out.Values[i] = ec._ChainKeyMetrics_clients(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chainTotalsImplementors = []string{"ChainTotals"}
+
+func (ec *executionContext) _ChainTotals(ctx context.Context, sel ast.SelectionSet, obj *model.ChainTotals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chainTotalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChainTotals")
+		case "locationIds":
+			out.Values[i] = ec._ChainTotals_locationIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "range":
+			out.Values[i] = ec._ChainTotals_range(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "currency":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChainTotals_currency(ctx, field, obj)
+				})
+		case "revenueDaily":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChainTotals_revenueDaily(ctx, field, obj)
+				})
+		case "appointmentsDaily":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChainTotals_appointmentsDaily(ctx, field, obj)
+				})
+		case "clientsDaily":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChainTotals_clientsDaily(ctx, field, obj)
+				})
+		case "keyMetrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChainTotals_keyMetrics(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12540,6 +13675,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_myLocations(ctx, field)
 				})
+		case "chainTotals":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_chainTotals(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -13773,6 +14914,27 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOChainClientStats2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐChainClientStats(ctx context.Context, sel ast.SelectionSet, v *model.ChainClientStats) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChainClientStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOChainKeyMetrics2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐChainKeyMetrics(ctx context.Context, sel ast.SelectionSet, v *model.ChainKeyMetrics) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChainKeyMetrics(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOChainTotals2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐChainTotals(ctx context.Context, sel ast.SelectionSet, v *model.ChainTotals) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChainTotals(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOClientStats2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐClientStats(ctx context.Context, sel ast.SelectionSet, v *upstream.ClientStats) graphql.Marshaler {

@@ -9,10 +9,68 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/altegraph/altegraph/calendar"
 	"github.com/altegraph/altegraph/graph/model"
 	"github.com/altegraph/altegraph/upstream"
 )
+
+// Currency is the resolver for the currency field.
+func (r *chainTotalsResolver) Currency(ctx context.Context, obj *model.ChainTotals) (*model.Currency, error) {
+	c, _, mixed, err := chainCurrency(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	if mixed != nil {
+		return nil, mixed
+	}
+	return &model.Currency{Iso: nonEmpty(c.ISO), Symbol: nonEmpty(c.Symbol), Name: nonEmpty(c.Name)}, nil
+}
+
+// RevenueDaily is the resolver for the revenueDaily field.
+func (r *chainTotalsResolver) RevenueDaily(ctx context.Context, obj *model.ChainTotals) ([]*upstream.RevenueDay, error) {
+	return chainRevenueDaily(ctx, obj)
+}
+
+// AppointmentsDaily is the resolver for the appointmentsDaily field.
+func (r *chainTotalsResolver) AppointmentsDaily(ctx context.Context, obj *model.ChainTotals) ([]*upstream.AppointmentsDay, error) {
+	days, err := loadAll(ctx, obj, (*Loaders).recordsDailyLoader, upstream.EndpointRecordsDaily)
+	if err != nil {
+		return nil, err
+	}
+	return sumDays(days, func(d *upstream.AppointmentsDay, s upstream.AppointmentsDay) {
+		d.Total += s.Total
+		d.Online += s.Online
+		d.FromNewClients += s.FromNewClients
+	}), nil
+}
+
+// ClientsDaily is the resolver for the clientsDaily field.
+func (r *chainTotalsResolver) ClientsDaily(ctx context.Context, obj *model.ChainTotals) ([]*upstream.ClientsDay, error) {
+	days, err := loadAll(ctx, obj, (*Loaders).clientsDailyLoader, upstream.EndpointClientsDaily)
+	if err != nil {
+		return nil, err
+	}
+	return sumDays(days, func(d *upstream.ClientsDay, s upstream.ClientsDay) {
+		d.Total += s.Total
+		d.New += s.New
+		d.Returning += s.Returning
+	}), nil
+}
+
+// KeyMetrics is the resolver for the keyMetrics field.
+func (r *chainTotalsResolver) KeyMetrics(ctx context.Context, obj *model.ChainTotals) (*model.ChainKeyMetrics, error) {
+	cur, all, mixed, err := chainCurrency(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	if mixed != nil {
+		// Counts still add up; the money fields are left out, with the error.
+		graphql.AddError(ctx, mixed)
+	}
+	return chainKeyMetrics(cur, all, mixed == nil), nil
+}
 
 // Revenue is the resolver for the revenue field.
 func (r *dailySeriesResolver) Revenue(ctx context.Context, obj *model.DailySeries) ([]*model.RevenueBucket, error) {
@@ -291,6 +349,14 @@ func (r *queryResolver) MyLocations(ctx context.Context) ([]*model.Location, err
 	return out, nil
 }
 
+// ChainTotals is the resolver for the chainTotals field.
+func (r *queryResolver) ChainTotals(ctx context.Context, ids []string, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) (*model.ChainTotals, error) {
+	return r.chainQueries(ids, from, to, filter)
+}
+
+// ChainTotals returns ChainTotalsResolver implementation.
+func (r *Resolver) ChainTotals() ChainTotalsResolver { return &chainTotalsResolver{r} }
+
 // DailySeries returns DailySeriesResolver implementation.
 func (r *Resolver) DailySeries() DailySeriesResolver { return &dailySeriesResolver{r} }
 
@@ -307,6 +373,7 @@ func (r *Resolver) MoneyComparison() MoneyComparisonResolver { return &moneyComp
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
+	chainTotalsResolver     struct{ *Resolver }
 	dailySeriesResolver     struct{ *Resolver }
 	dayEndReportResolver    struct{ *Resolver }
 	locationResolver        struct{ *Resolver }

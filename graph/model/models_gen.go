@@ -53,6 +53,48 @@ type AppointmentsBucket struct {
 	Previous *AppointmentsBucket `json:"previous,omitempty"`
 }
 
+// Client counts of a chain, summed over its locations. A client of two
+// locations counts in both. Shares are left out: Altegio does not say which
+// count each location's percentages are of.
+type ChainClientStats struct {
+	// The locations' client bases, added.
+	Total int `json:"total"`
+	// New clients, added.
+	New int `json:"new"`
+	// Returning clients, added.
+	Returning int `json:"returning"`
+	// Clients with a visit in the range, added.
+	Active int `json:"active"`
+	// Lost clients, added.
+	Lost int `json:"lost"`
+}
+
+// Key metrics of a chain. Sums are sums of the locations' figures;
+// `changePercent` is recomputed from the summed current and previous values
+// (unrounded, `null` when the previous value is 0). Occupancy is left out:
+// the working time that would weight each location's percentage is not
+// reported by Altegio.
+type ChainKeyMetrics struct {
+	// All revenue.
+	Revenue *upstream.MoneyStat `json:"revenue,omitempty"`
+	// Revenue from services.
+	ServicesRevenue *upstream.MoneyStat `json:"servicesRevenue,omitempty"`
+	// Revenue from product sales.
+	ProductsRevenue *upstream.MoneyStat `json:"productsRevenue,omitempty"`
+	// Average bill of the chain: total revenue divided by the total number of
+	// visits, where each location's visits are its revenue divided by its
+	// average bill (the definition of an average bill). `null` when a location
+	// has no average bill (0) in either period, since its visits are then
+	// unknown.
+	AverageBill *upstream.MoneyStat `json:"averageBill,omitempty"`
+	// Average services bill, derived the same way from services revenue.
+	AverageServicesBill *upstream.MoneyStat `json:"averageServicesBill,omitempty"`
+	// Appointments summed; percentages recomputed from the summed counts.
+	Appointments *upstream.AppointmentStats `json:"appointments,omitempty"`
+	// Clients summed (each location counts its own clients).
+	Clients *ChainClientStats `json:"clients,omitempty"`
+}
+
 // Clients of one bucket: sums of the daily counts.
 type ClientsBucket struct {
 	// First day of the bucket.

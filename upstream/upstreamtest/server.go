@@ -56,11 +56,14 @@ type Server struct {
 	// (unix seconds as strings, or "YYYY-MM-DD HH:MM:SS"); unset, z_data
 	// has one key per day of the asked range.
 	ZDataKeys []string
+	// Currencies maps a location to the ISO code of its analytics/overall
+	// money blocks; unset, KZT.
+	Currencies map[int64]string
 }
 
 // New starts a stand-in that is closed when the test ends.
 func New(t testing.TB) *Server {
-	s := &Server{Faults: map[int64]int{}, Zones: map[int64]string{}}
+	s := &Server{Faults: map[int64]int{}, Zones: map[int64]string{}, Currencies: map[int64]string{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -229,7 +232,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case "charts/record_status":
 		writeJSON(w, 200, []map[string]any{{"label": "Came", "data": 231}, {"label": "Confirmed", "data": 28}, {"label": "Expectation", "data": 13}, {"label": "Did not come", "data": 18}, {"label": "Deleted", "data": 6}})
 	case "analytics/overall":
-		_, _ = w.Write([]byte(Overall(loc)))
+		body := Overall(loc)
+		s.mu.Lock()
+		iso := s.Currencies[loc]
+		s.mu.Unlock()
+		if iso != "" {
+			body = strings.ReplaceAll(body, `"iso":"KZT"`, `"iso":"`+iso+`"`)
+		}
+		_, _ = w.Write([]byte(body))
 	case "loyalty_programs/income":
 		days := []map[string]any{}
 		for d := rng.From; !d.After(rng.To); d = d.AddDays(1) {
