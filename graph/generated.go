@@ -2772,7 +2772,8 @@ Percentages are aggregated as documented on ` + "`" + `OccupancyBucket` + "`" + 
 Comparison: day ` + "`" + `from + i` + "`" + ` is compared with day ` + "`" + `comparisonRange.from + i` + "`" + `;
 a bucket's ` + "`" + `previous` + "`" + ` holds the same aggregate over the compared days of
 exactly the bucket's days, so current and previous always cover the same
-number of days.
+number of days. The compared period is only fetched for the series whose
+` + "`" + `previous` + "`" + ` the query selects.
 """
 type DailySeries {
   "The days reported on (what ` + "`" + `period` + "`" + ` resolved to, or ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + `)."

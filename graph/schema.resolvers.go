@@ -10,7 +10,6 @@ import (
 	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
-
 	"github.com/altegraph/altegraph/calendar"
 	"github.com/altegraph/altegraph/graph/model"
 	"github.com/altegraph/altegraph/upstream"

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/altegraph/altegraph/calendar"
@@ -119,15 +120,23 @@ type bucketValues struct {
 // rollup fetches the series (and the compared one, concurrently), cuts it
 // into buckets and aggregates each; the compared bucket covers the days
 // aligned with exactly the bucket's days.
+//
+// The compared period is only fetched when the query selects `previous`
+// on this series: a comparison nobody reads would still spend upstream
+// budget.
 func rollup(ctx context.Context, s *model.DailySeries, fetch fetchRows, agg aggregate) ([]bucketValues, error) {
 	var (
 		cur, prev     rows
 		errCur, errPr error
 		wg            sync.WaitGroup
 	)
+	compared := s.Compared
+	if compared != nil && !selects(ctx, "previous") {
+		compared = nil
+	}
 	wg.Go(func() { cur, errCur = fetch(ctx, s.Days) })
-	if s.Compared != nil {
-		wg.Go(func() { prev, errPr = fetch(ctx, *s.Compared) })
+	if compared != nil {
+		wg.Go(func() { prev, errPr = fetch(ctx, *compared) })
 	}
 	wg.Wait()
 	if errCur != nil {
@@ -140,13 +149,27 @@ func rollup(ctx context.Context, s *model.DailySeries, fetch fetchRows, agg aggr
 	for _, b := range buckets(s.Days, s.Interval) {
 		i, j := s.Days.From.DaysUntil(b.From), s.Days.From.DaysUntil(b.To)+1
 		bv := bucketValues{rng: b, vals: agg(cur[i:j])}
-		if s.Compared != nil {
-			pf := s.Compared.From.AddDays(i)
-			bv.prev = &bucketValues{rng: calendar.Range{From: pf, To: s.Compared.From.AddDays(j - 1)}, vals: agg(prev[i:j])}
+		if compared != nil {
+			pf := compared.From.AddDays(i)
+			bv.prev = &bucketValues{rng: calendar.Range{From: pf, To: compared.From.AddDays(j - 1)}, vals: agg(prev[i:j])}
 		}
 		out = append(out, bv)
 	}
 	return out, nil
+}
+
+// selects reports whether the current field's selection set asks for a
+// sub-field by name (fragments included).
+func selects(ctx context.Context, name string) bool {
+	if graphql.GetFieldContext(ctx) == nil {
+		return true
+	}
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // sums adds every column: money and counts.

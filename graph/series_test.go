@@ -182,10 +182,11 @@ func TestWeeklyRollupAndComparison(t *testing.T) {
 			t.Errorf("week %d: the test data cannot tell a weighted share from a mean", i)
 		}
 	}
-	// Current and compared period: one call each per metric; appointments
+	// Current and compared period: one call each per metric that reads
+	// `previous` (clients does not: one call); appointments
 	// are shared by the appointments series and the no-show weights.
 	calls := countBy(g.up.Calls())
-	if calls["charts/income_daily"] != 2 || calls["charts/records_daily"] != 2 || calls["charts/fullness_daily"] != 2 || calls["charts/clients_daily"] != 2 {
+	if calls["charts/income_daily"] != 2 || calls["charts/records_daily"] != 2 || calls["charts/fullness_daily"] != 2 || calls["charts/clients_daily"] != 1 {
 		t.Errorf("calls %v", calls)
 	}
 }
@@ -225,5 +226,21 @@ func TestDailyArguments(t *testing.T) {
 		if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
 			t.Errorf("%s: %s", q, r.raw)
 		}
+	}
+}
+
+func TestComparisonIsOnlyFetchedWhenRead(t *testing.T) {
+	g := newGatewayAt(t, time.Date(2026, 8, 10, 12, 0, 0, 0, time.UTC))
+	r := g.query(t, `{ location(id: "1001") { daily(from: "2026-08-01", to: "2026-08-07", compareTo: PREVIOUS_YEAR) {
+	  comparisonRange { from } revenue { total } clients { total previous { total } } } } }`, nil)
+	noErrors(t, r)
+	if got := pick(t, r.Data, "location", "daily", "revenue", 0, "total").(float64); !near(got, upstreamtest.Value(1001, date(t, "2026-08-01"), 0)) {
+		t.Errorf("revenue %v", got)
+	}
+	if got := pick(t, r.Data, "location", "daily", "clients", 0, "previous", "total").(float64); got != float64(upstreamtest.Count(1001, date(t, "2025-08-01"), 0)) {
+		t.Errorf("previous clients %v", got)
+	}
+	if c := countBy(g.up.Calls()); c["charts/income_daily"] != 1 || c["charts/clients_daily"] != 2 {
+		t.Errorf("calls %v", c)
 	}
 }
