@@ -2097,9 +2097,11 @@ input AnalyticsFilter {
 
 """
 A business location (Altegio company). Each metric takes an inclusive range
-of the location's calendar days, at most 365 days long, and an optional
-filter. A metric that fails is ` + "`" + `null` + "`" + ` with an error whose ` + "`" + `path` + "`" + ` names it;
-the other metrics and locations are unaffected.
+of the location's calendar days, at most 365 days long (` + "`" + `daily` + "`" + ` accepts
+longer ranges and splits them), and an optional filter; the report fields
+and ` + "`" + `daily` + "`" + ` also take a ` + "`" + `period` + "`" + ` preset instead. A field that fails is
+` + "`" + `null` + "`" + ` with an error whose ` + "`" + `path` + "`" + ` names it; the other fields and locations
+are unaffected.
 """
 type Location {
   "Altegio location (company) id."

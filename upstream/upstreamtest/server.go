@@ -1,6 +1,9 @@
 // Package upstreamtest is an Altegio stand-in for tests: an httptest server
-// that answers the analytics endpoints in the live wire format (CONTRACT
-// §3), counts every call, and fails on demand per location and endpoint.
+// that answers the endpoints of CONTRACT §3 in the live wire format — the
+// analytics charts and key metrics, loyalty programme analytics, the
+// Z-report (d.m.Y dates, z_data keyed by unix seconds, or as configured),
+// the day report, the location list and record, and the loyalty programme
+// search — counts every call, and fails on demand per location.
 package upstreamtest
 
 import (
