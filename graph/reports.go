@@ -65,6 +65,7 @@ func dayEndReport(rng calendar.Range, z *upstream.ZReport, today calendar.Date) 
 			ClientsAverage: s.ClientsAverage, AppointmentsAverage: s.AppointmentsAverage, VisitsAverage: s.VisitsAverage},
 		TotalTakings: z.TotalAccounts, TotalDiscounts: z.TotalDiscounts, CurrencySymbol: nonEmpty(z.CurrencySymbol),
 		DetailDates: []calendar.Date{}, Detail: z.Days,
+		Accounts: []*upstream.TitledAmount{}, Discounts: []*upstream.TitledAmount{},
 	}
 	for i := range z.Accounts {
 		out.Accounts = append(out.Accounts, &z.Accounts[i])

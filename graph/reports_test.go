@@ -211,6 +211,9 @@ func TestDayEndReport(t *testing.T) {
 		if got := mustJSON(t, pick(t, r.Data, "location", "dayEndReport", "clientDetail")); got != `[]` {
 			t.Errorf("detail %s", got)
 		}
+		if got := pick(t, r.Data, "location", "dayEndReport", "periodClamped"); got != nil {
+			t.Errorf("an empty detail cannot tell a clamp: %v", got)
+		}
 	})
 }
 
@@ -240,5 +243,21 @@ func TestReportArgumentsAreCheckedBeforeCalling(t *testing.T) {
 	}
 	if n := len(g.up.Calls()); n != 0 {
 		t.Errorf("%d upstream calls for bad arguments", n)
+	}
+}
+
+func TestIdenticalReportCallsAreMadeOnce(t *testing.T) {
+	g := newGatewayAt(t, time.Date(2026, 8, 10, 12, 0, 0, 0, time.UTC))
+	g.up.Zones[1001] = "Europe/Berlin"
+	r := g.query(t, `{
+	  a: location(id: "1001") { name dayEndReport(from: "2026-08-01", to: "2026-08-02") { totalTakings } loyaltyRevenue(programId: "5", period: LAST_WEEK) { total { all } } dayReport(date: "2026-08-01") { clients } loyaltyPrograms { id } }
+	  b: location(id: "1001") { timezone { name } dayEndReport(from: "2026-08-01", to: "2026-08-02") { totalDiscounts } loyaltyRevenue(programId: "5", from: "2026-08-03", to: "2026-08-09") { new { all } } dayReport(date: "2026-08-01") { date } loyaltyPrograms { title } }
+	  c: locations(ids: ["1001", "1001"]) { clientsDaily(from: "2026-08-01", to: "2026-08-02") { total } }
+	}`, nil)
+	noErrors(t, r)
+	// LAST_WEEK on 2026-08-10 (a Monday) is 2026-08-03..09: the same key as b's explicit range.
+	want := map[string]int{"company": 1, "reports/z_report": 1, "loyalty_programs/income": 1, "reports/day_report": 1, "loyalty/programs/search": 1, "charts/clients_daily": 1}
+	if got := countBy(g.up.Calls()); mustJSON(t, got) != mustJSON(t, want) {
+		t.Errorf("calls %v, want %v", got, want)
 	}
 }
