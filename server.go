@@ -173,6 +173,7 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, now func() tim
 		Sessions:         sessions,
 		Throttle:         throttle,
 		TrustedProxies:   cfg.TrustedProxies,
+		Now:              now,
 	})
 	api = withDeadline(cfg.RequestTimeout, api)
 	api = limitBody(cfg.MaxBodyBytes, api)

@@ -37,25 +37,33 @@ func analyticsQuery(loc *model.Location, from, to calendar.Date, f *model.Analyt
 	if n := q.Range.Days(); n > upstream.MaxRangeDays {
 		return q, badInput("the range %s is %d days long; at most %d days are allowed", q.Range, n, upstream.MaxRangeDays)
 	}
+	var err error
+	q.Filter, err = filterOf(f)
+	return q, err
+}
+
+// filterOf validates the ids of an analytics filter.
+func filterOf(f *model.AnalyticsFilter) (upstream.Filter, error) {
+	var out upstream.Filter
 	if f != nil {
 		for _, p := range []struct {
 			name string
 			raw  *string
 			dst  *int64
 		}{
-			{"filter.teamMemberId", f.TeamMemberID, &q.Filter.TeamMemberID},
-			{"filter.positionId", f.PositionID, &q.Filter.PositionID},
-			{"filter.userId", f.UserID, &q.Filter.UserID},
+			{"filter.teamMemberId", f.TeamMemberID, &out.TeamMemberID},
+			{"filter.positionId", f.PositionID, &out.PositionID},
+			{"filter.userId", f.UserID, &out.UserID},
 		} {
 			if p.raw == nil {
 				continue
 			}
 			id, err := parseID(p.name, *p.raw)
 			if err != nil {
-				return q, err
+				return out, err
 			}
 			*p.dst = id
 		}
 	}
-	return q, nil
+	return out, nil
 }

@@ -29,6 +29,9 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	ChainTotals() ChainTotalsResolver
+	DailySeries() DailySeriesResolver
+	DayEndReport() DayEndReportResolver
 	Location() LocationResolver
 	MoneyComparison() MoneyComparisonResolver
 	Mutation() MutationResolver
@@ -58,6 +61,43 @@ type ComplexityRoot struct {
 		Total            func(childComplexity int) int
 	}
 
+	AppointmentsBucket struct {
+		From           func(childComplexity int) int
+		FromNewClients func(childComplexity int) int
+		Online         func(childComplexity int) int
+		Previous       func(childComplexity int) int
+		To             func(childComplexity int) int
+		Total          func(childComplexity int) int
+	}
+
+	ChainClientStats struct {
+		Active    func(childComplexity int) int
+		Lost      func(childComplexity int) int
+		New       func(childComplexity int) int
+		Returning func(childComplexity int) int
+		Total     func(childComplexity int) int
+	}
+
+	ChainKeyMetrics struct {
+		Appointments        func(childComplexity int) int
+		AverageBill         func(childComplexity int) int
+		AverageServicesBill func(childComplexity int) int
+		Clients             func(childComplexity int) int
+		ProductsRevenue     func(childComplexity int) int
+		Revenue             func(childComplexity int) int
+		ServicesRevenue     func(childComplexity int) int
+	}
+
+	ChainTotals struct {
+		AppointmentsDaily func(childComplexity int) int
+		ClientsDaily      func(childComplexity int) int
+		Currency          func(childComplexity int) int
+		KeyMetrics        func(childComplexity int) int
+		LocationIds       func(childComplexity int) int
+		Range             func(childComplexity int) int
+		RevenueDaily      func(childComplexity int) int
+	}
+
 	ClientStats struct {
 		Active           func(childComplexity int) int
 		Lost             func(childComplexity int) int
@@ -67,6 +107,20 @@ type ComplexityRoot struct {
 		Returning        func(childComplexity int) int
 		ReturningPercent func(childComplexity int) int
 		Total            func(childComplexity int) int
+	}
+
+	ClientsBucket struct {
+		From      func(childComplexity int) int
+		New       func(childComplexity int) int
+		Previous  func(childComplexity int) int
+		Returning func(childComplexity int) int
+		To        func(childComplexity int) int
+		Total     func(childComplexity int) int
+	}
+
+	CountAndPaid struct {
+		Count func(childComplexity int) int
+		Paid  func(childComplexity int) int
 	}
 
 	Currency struct {
@@ -82,6 +136,13 @@ type ComplexityRoot struct {
 		Total          func(childComplexity int) int
 	}
 
+	DailyClients struct {
+		Date      func(childComplexity int) int
+		New       func(childComplexity int) int
+		Returning func(childComplexity int) int
+		Total     func(childComplexity int) int
+	}
+
 	DailyOccupancy struct {
 		Date             func(childComplexity int) int
 		NoShowPercent    func(childComplexity int) int
@@ -93,6 +154,96 @@ type ComplexityRoot struct {
 		Products func(childComplexity int) int
 		Services func(childComplexity int) int
 		Total    func(childComplexity int) int
+	}
+
+	DailySeries struct {
+		Appointments    func(childComplexity int) int
+		Clients         func(childComplexity int) int
+		ComparisonRange func(childComplexity int) int
+		Interval        func(childComplexity int) int
+		Occupancy       func(childComplexity int) int
+		Range           func(childComplexity int) int
+		Revenue         func(childComplexity int) int
+	}
+
+	DateRange struct {
+		Days func(childComplexity int) int
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
+	}
+
+	DayEndClient struct {
+		Email       func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Phone       func(childComplexity int) int
+		TeamMembers func(childComplexity int) int
+	}
+
+	DayEndDay struct {
+		Clients func(childComplexity int) int
+		Date    func(childComplexity int) int
+	}
+
+	DayEndItem struct {
+		Discount   func(childComplexity int) int
+		FirstCost  func(childComplexity int) int
+		Payments   func(childComplexity int) int
+		ResultCost func(childComplexity int) int
+		Title      func(childComplexity int) int
+	}
+
+	DayEndPayment struct {
+		AccountsAmount func(childComplexity int) int
+		LoyaltyAmount  func(childComplexity int) int
+		PaymentType    func(childComplexity int) int
+	}
+
+	DayEndReport struct {
+		Accounts       func(childComplexity int) int
+		ClientDetail   func(childComplexity int, includePersonalData bool) int
+		CurrencySymbol func(childComplexity int) int
+		DetailDates    func(childComplexity int) int
+		Discounts      func(childComplexity int) int
+		PeriodClamped  func(childComplexity int) int
+		Range          func(childComplexity int) int
+		TotalDiscounts func(childComplexity int) int
+		TotalTakings   func(childComplexity int) int
+		Totals         func(childComplexity int) int
+	}
+
+	DayEndTeamMember struct {
+		ID       func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Other    func(childComplexity int) int
+		Products func(childComplexity int) int
+		Services func(childComplexity int) int
+	}
+
+	DayEndTotals struct {
+		Appointments        func(childComplexity int) int
+		AppointmentsAverage func(childComplexity int) int
+		Clients             func(childComplexity int) int
+		ClientsAverage      func(childComplexity int) int
+		GiftCards           func(childComplexity int) int
+		Memberships         func(childComplexity int) int
+		NonVisits           func(childComplexity int) int
+		Products            func(childComplexity int) int
+		Services            func(childComplexity int) int
+		Visits              func(childComplexity int) int
+		VisitsAverage       func(childComplexity int) int
+	}
+
+	DayReport struct {
+		AppointmentsSum func(childComplexity int) int
+		AverageIncome   func(childComplexity int) int
+		AverageWorkload func(childComplexity int) int
+		Clients         func(childComplexity int) int
+		Date            func(childComplexity int) int
+		Discount        func(childComplexity int) int
+		SalesSum        func(childComplexity int) int
+		TransactionsSum func(childComplexity int) int
+		VisitsSum       func(childComplexity int) int
 	}
 
 	KeyMetrics struct {
@@ -110,10 +261,87 @@ type ComplexityRoot struct {
 		AppointmentSources  func(childComplexity int, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) int
 		AppointmentStatuses func(childComplexity int, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) int
 		AppointmentsDaily   func(childComplexity int, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) int
+		ClientsDaily        func(childComplexity int, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) int
+		Currency            func(childComplexity int) int
+		Daily               func(childComplexity int, from *calendar.Date, to *calendar.Date, period *model.Period, interval *model.Interval, compareTo *model.Comparison, filter *model.AnalyticsFilter) int
+		DayEndReport        func(childComplexity int, from *calendar.Date, to *calendar.Date, period *model.Period, teamMemberID *string) int
+		DayReport           func(childComplexity int, date calendar.Date) int
 		ID                  func(childComplexity int) int
 		KeyMetrics          func(childComplexity int, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) int
+		LoyaltyClients      func(childComplexity int, programID string, from *calendar.Date, to *calendar.Date, period *model.Period) int
+		LoyaltyPrograms     func(childComplexity int) int
+		LoyaltyRevenue      func(childComplexity int, programID string, from *calendar.Date, to *calendar.Date, period *model.Period) int
+		LoyaltyTeamMembers  func(childComplexity int, programID string, from *calendar.Date, to *calendar.Date, period *model.Period) int
+		Name                func(childComplexity int) int
 		OccupancyDaily      func(childComplexity int, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) int
 		RevenueDaily        func(childComplexity int, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) int
+		Timezone            func(childComplexity int) int
+	}
+
+	LocationTimezone struct {
+		Fallback     func(childComplexity int) int
+		Name         func(childComplexity int) int
+		UpstreamName func(childComplexity int) int
+	}
+
+	LoyaltyClientGroup struct {
+		All             func(childComplexity int) int
+		Lost            func(childComplexity int) int
+		Returned        func(childComplexity int) int
+		ReturnedPercent func(childComplexity int) int
+	}
+
+	LoyaltyClients struct {
+		Days     func(childComplexity int) int
+		Existing func(childComplexity int) int
+		New      func(childComplexity int) int
+		Range    func(childComplexity int) int
+		Total    func(childComplexity int) int
+	}
+
+	LoyaltyProgram struct {
+		ID    func(childComplexity int) int
+		Title func(childComplexity int) int
+		Type  func(childComplexity int) int
+	}
+
+	LoyaltyRevenue struct {
+		Currency func(childComplexity int) int
+		Days     func(childComplexity int) int
+		Existing func(childComplexity int) int
+		New      func(childComplexity int) int
+		Range    func(childComplexity int) int
+		Total    func(childComplexity int) int
+	}
+
+	LoyaltyRevenueDay struct {
+		Date     func(childComplexity int) int
+		Existing func(childComplexity int) int
+		New      func(childComplexity int) int
+		Total    func(childComplexity int) int
+	}
+
+	LoyaltyRevenueGroup struct {
+		All      func(childComplexity int) int
+		Returned func(childComplexity int) int
+	}
+
+	LoyaltyTeamMember struct {
+		Clients func(childComplexity int) int
+		ID      func(childComplexity int) int
+		Name    func(childComplexity int) int
+	}
+
+	LoyaltyTeamMembers struct {
+		Range       func(childComplexity int) int
+		TeamMembers func(childComplexity int) int
+	}
+
+	LoyaltyVisitsDay struct {
+		Date     func(childComplexity int) int
+		Existing func(childComplexity int) int
+		New      func(childComplexity int) int
+		Total    func(childComplexity int) int
 	}
 
 	MoneyComparison struct {
@@ -129,6 +357,14 @@ type ComplexityRoot struct {
 		Logout        func(childComplexity int) int
 	}
 
+	OccupancyBucket struct {
+		From             func(childComplexity int) int
+		NoShowPercent    func(childComplexity int) int
+		OccupancyPercent func(childComplexity int) int
+		Previous         func(childComplexity int) int
+		To               func(childComplexity int) int
+	}
+
 	PercentComparison struct {
 		ChangePercent func(childComplexity int) int
 		Current       func(childComplexity int) int
@@ -136,9 +372,20 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Location  func(childComplexity int, id string) int
-		Locations func(childComplexity int, ids []string) int
-		Me        func(childComplexity int) int
+		ChainTotals func(childComplexity int, ids []string, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) int
+		Location    func(childComplexity int, id string) int
+		Locations   func(childComplexity int, ids []string) int
+		Me          func(childComplexity int) int
+		MyLocations func(childComplexity int) int
+	}
+
+	RevenueBucket struct {
+		From     func(childComplexity int) int
+		Previous func(childComplexity int) int
+		Products func(childComplexity int) int
+		Services func(childComplexity int) int
+		To       func(childComplexity int) int
+		Total    func(childComplexity int) int
 	}
 
 	Session struct {
@@ -146,6 +393,11 @@ type ComplexityRoot struct {
 		Token     func(childComplexity int) int
 		TwoFactor func(childComplexity int) int
 		User      func(childComplexity int) int
+	}
+
+	TitledAmount struct {
+		Amount func(childComplexity int) int
+		Title  func(childComplexity int) int
 	}
 
 	TwoFactorChallenge struct {
@@ -166,7 +418,34 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type ChainTotalsResolver interface {
+	Currency(ctx context.Context, obj *model.ChainTotals) (*model.Currency, error)
+	RevenueDaily(ctx context.Context, obj *model.ChainTotals) ([]*upstream.RevenueDay, error)
+	AppointmentsDaily(ctx context.Context, obj *model.ChainTotals) ([]*upstream.AppointmentsDay, error)
+	ClientsDaily(ctx context.Context, obj *model.ChainTotals) ([]*upstream.ClientsDay, error)
+	KeyMetrics(ctx context.Context, obj *model.ChainTotals) (*model.ChainKeyMetrics, error)
+}
+type DailySeriesResolver interface {
+	Revenue(ctx context.Context, obj *model.DailySeries) ([]*model.RevenueBucket, error)
+	Appointments(ctx context.Context, obj *model.DailySeries) ([]*model.AppointmentsBucket, error)
+	Clients(ctx context.Context, obj *model.DailySeries) ([]*model.ClientsBucket, error)
+	Occupancy(ctx context.Context, obj *model.DailySeries) ([]*model.OccupancyBucket, error)
+}
+type DayEndReportResolver interface {
+	ClientDetail(ctx context.Context, obj *model.DayEndReport, includePersonalData bool) ([]*model.DayEndDay, error)
+}
 type LocationResolver interface {
+	Name(ctx context.Context, obj *model.Location) (*string, error)
+	Timezone(ctx context.Context, obj *model.Location) (*model.LocationTimezone, error)
+	Currency(ctx context.Context, obj *model.Location) (*model.Currency, error)
+	LoyaltyPrograms(ctx context.Context, obj *model.Location) ([]*model.LoyaltyProgram, error)
+	ClientsDaily(ctx context.Context, obj *model.Location, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) ([]*upstream.ClientsDay, error)
+	LoyaltyRevenue(ctx context.Context, obj *model.Location, programID string, from *calendar.Date, to *calendar.Date, period *model.Period) (*model.LoyaltyRevenue, error)
+	LoyaltyClients(ctx context.Context, obj *model.Location, programID string, from *calendar.Date, to *calendar.Date, period *model.Period) (*model.LoyaltyClients, error)
+	LoyaltyTeamMembers(ctx context.Context, obj *model.Location, programID string, from *calendar.Date, to *calendar.Date, period *model.Period) (*model.LoyaltyTeamMembers, error)
+	DayEndReport(ctx context.Context, obj *model.Location, from *calendar.Date, to *calendar.Date, period *model.Period, teamMemberID *string) (*model.DayEndReport, error)
+	DayReport(ctx context.Context, obj *model.Location, date calendar.Date) (*upstream.DayReport, error)
+	Daily(ctx context.Context, obj *model.Location, from *calendar.Date, to *calendar.Date, period *model.Period, interval *model.Interval, compareTo *model.Comparison, filter *model.AnalyticsFilter) (*model.DailySeries, error)
 	RevenueDaily(ctx context.Context, obj *model.Location, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) ([]*upstream.RevenueDay, error)
 	OccupancyDaily(ctx context.Context, obj *model.Location, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) ([]*upstream.OccupancyDay, error)
 	AppointmentsDaily(ctx context.Context, obj *model.Location, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) ([]*upstream.AppointmentsDay, error)
@@ -186,6 +465,8 @@ type QueryResolver interface {
 	Location(ctx context.Context, id string) (*model.Location, error)
 	Locations(ctx context.Context, ids []string) ([]*model.Location, error)
 	Me(ctx context.Context) (*model.User, error)
+	MyLocations(ctx context.Context) ([]*model.Location, error)
+	ChainTotals(ctx context.Context, ids []string, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) (*model.ChainTotals, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -286,6 +567,160 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AppointmentStats.Total(childComplexity), true
 
+	case "AppointmentsBucket.from":
+		if e.ComplexityRoot.AppointmentsBucket.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentsBucket.From(childComplexity), true
+	case "AppointmentsBucket.fromNewClients":
+		if e.ComplexityRoot.AppointmentsBucket.FromNewClients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentsBucket.FromNewClients(childComplexity), true
+	case "AppointmentsBucket.online":
+		if e.ComplexityRoot.AppointmentsBucket.Online == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentsBucket.Online(childComplexity), true
+	case "AppointmentsBucket.previous":
+		if e.ComplexityRoot.AppointmentsBucket.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentsBucket.Previous(childComplexity), true
+	case "AppointmentsBucket.to":
+		if e.ComplexityRoot.AppointmentsBucket.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentsBucket.To(childComplexity), true
+	case "AppointmentsBucket.total":
+		if e.ComplexityRoot.AppointmentsBucket.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointmentsBucket.Total(childComplexity), true
+
+	case "ChainClientStats.active":
+		if e.ComplexityRoot.ChainClientStats.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainClientStats.Active(childComplexity), true
+	case "ChainClientStats.lost":
+		if e.ComplexityRoot.ChainClientStats.Lost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainClientStats.Lost(childComplexity), true
+	case "ChainClientStats.new":
+		if e.ComplexityRoot.ChainClientStats.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainClientStats.New(childComplexity), true
+	case "ChainClientStats.returning":
+		if e.ComplexityRoot.ChainClientStats.Returning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainClientStats.Returning(childComplexity), true
+	case "ChainClientStats.total":
+		if e.ComplexityRoot.ChainClientStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainClientStats.Total(childComplexity), true
+
+	case "ChainKeyMetrics.appointments":
+		if e.ComplexityRoot.ChainKeyMetrics.Appointments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainKeyMetrics.Appointments(childComplexity), true
+	case "ChainKeyMetrics.averageBill":
+		if e.ComplexityRoot.ChainKeyMetrics.AverageBill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainKeyMetrics.AverageBill(childComplexity), true
+	case "ChainKeyMetrics.averageServicesBill":
+		if e.ComplexityRoot.ChainKeyMetrics.AverageServicesBill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainKeyMetrics.AverageServicesBill(childComplexity), true
+	case "ChainKeyMetrics.clients":
+		if e.ComplexityRoot.ChainKeyMetrics.Clients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainKeyMetrics.Clients(childComplexity), true
+	case "ChainKeyMetrics.productsRevenue":
+		if e.ComplexityRoot.ChainKeyMetrics.ProductsRevenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainKeyMetrics.ProductsRevenue(childComplexity), true
+	case "ChainKeyMetrics.revenue":
+		if e.ComplexityRoot.ChainKeyMetrics.Revenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainKeyMetrics.Revenue(childComplexity), true
+	case "ChainKeyMetrics.servicesRevenue":
+		if e.ComplexityRoot.ChainKeyMetrics.ServicesRevenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainKeyMetrics.ServicesRevenue(childComplexity), true
+
+	case "ChainTotals.appointmentsDaily":
+		if e.ComplexityRoot.ChainTotals.AppointmentsDaily == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainTotals.AppointmentsDaily(childComplexity), true
+	case "ChainTotals.clientsDaily":
+		if e.ComplexityRoot.ChainTotals.ClientsDaily == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainTotals.ClientsDaily(childComplexity), true
+	case "ChainTotals.currency":
+		if e.ComplexityRoot.ChainTotals.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainTotals.Currency(childComplexity), true
+	case "ChainTotals.keyMetrics":
+		if e.ComplexityRoot.ChainTotals.KeyMetrics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainTotals.KeyMetrics(childComplexity), true
+	case "ChainTotals.locationIds":
+		if e.ComplexityRoot.ChainTotals.LocationIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainTotals.LocationIds(childComplexity), true
+	case "ChainTotals.range":
+		if e.ComplexityRoot.ChainTotals.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainTotals.Range(childComplexity), true
+	case "ChainTotals.revenueDaily":
+		if e.ComplexityRoot.ChainTotals.RevenueDaily == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainTotals.RevenueDaily(childComplexity), true
+
 	case "ClientStats.active":
 		if e.ComplexityRoot.ClientStats.Active == nil {
 			break
@@ -335,6 +770,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ClientStats.Total(childComplexity), true
 
+	case "ClientsBucket.from":
+		if e.ComplexityRoot.ClientsBucket.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientsBucket.From(childComplexity), true
+	case "ClientsBucket.new":
+		if e.ComplexityRoot.ClientsBucket.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientsBucket.New(childComplexity), true
+	case "ClientsBucket.previous":
+		if e.ComplexityRoot.ClientsBucket.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientsBucket.Previous(childComplexity), true
+	case "ClientsBucket.returning":
+		if e.ComplexityRoot.ClientsBucket.Returning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientsBucket.Returning(childComplexity), true
+	case "ClientsBucket.to":
+		if e.ComplexityRoot.ClientsBucket.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientsBucket.To(childComplexity), true
+	case "ClientsBucket.total":
+		if e.ComplexityRoot.ClientsBucket.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientsBucket.Total(childComplexity), true
+
+	case "CountAndPaid.count":
+		if e.ComplexityRoot.CountAndPaid.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountAndPaid.Count(childComplexity), true
+	case "CountAndPaid.paid":
+		if e.ComplexityRoot.CountAndPaid.Paid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CountAndPaid.Paid(childComplexity), true
+
 	case "Currency.iso":
 		if e.ComplexityRoot.Currency.Iso == nil {
 			break
@@ -379,6 +864,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DailyAppointments.Total(childComplexity), true
 
+	case "DailyClients.date":
+		if e.ComplexityRoot.DailyClients.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyClients.Date(childComplexity), true
+	case "DailyClients.new":
+		if e.ComplexityRoot.DailyClients.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyClients.New(childComplexity), true
+	case "DailyClients.returning":
+		if e.ComplexityRoot.DailyClients.Returning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyClients.Returning(childComplexity), true
+	case "DailyClients.total":
+		if e.ComplexityRoot.DailyClients.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailyClients.Total(childComplexity), true
+
 	case "DailyOccupancy.date":
 		if e.ComplexityRoot.DailyOccupancy.Date == nil {
 			break
@@ -422,6 +932,381 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DailyRevenue.Total(childComplexity), true
+
+	case "DailySeries.appointments":
+		if e.ComplexityRoot.DailySeries.Appointments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailySeries.Appointments(childComplexity), true
+	case "DailySeries.clients":
+		if e.ComplexityRoot.DailySeries.Clients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailySeries.Clients(childComplexity), true
+	case "DailySeries.comparisonRange":
+		if e.ComplexityRoot.DailySeries.ComparisonRange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailySeries.ComparisonRange(childComplexity), true
+	case "DailySeries.interval":
+		if e.ComplexityRoot.DailySeries.Interval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailySeries.Interval(childComplexity), true
+	case "DailySeries.occupancy":
+		if e.ComplexityRoot.DailySeries.Occupancy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailySeries.Occupancy(childComplexity), true
+	case "DailySeries.range":
+		if e.ComplexityRoot.DailySeries.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailySeries.Range(childComplexity), true
+	case "DailySeries.revenue":
+		if e.ComplexityRoot.DailySeries.Revenue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DailySeries.Revenue(childComplexity), true
+
+	case "DateRange.days":
+		if e.ComplexityRoot.DateRange.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DateRange.Days(childComplexity), true
+	case "DateRange.from":
+		if e.ComplexityRoot.DateRange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DateRange.From(childComplexity), true
+	case "DateRange.to":
+		if e.ComplexityRoot.DateRange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DateRange.To(childComplexity), true
+
+	case "DayEndClient.email":
+		if e.ComplexityRoot.DayEndClient.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndClient.Email(childComplexity), true
+	case "DayEndClient.id":
+		if e.ComplexityRoot.DayEndClient.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndClient.ID(childComplexity), true
+	case "DayEndClient.name":
+		if e.ComplexityRoot.DayEndClient.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndClient.Name(childComplexity), true
+	case "DayEndClient.phone":
+		if e.ComplexityRoot.DayEndClient.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndClient.Phone(childComplexity), true
+	case "DayEndClient.teamMembers":
+		if e.ComplexityRoot.DayEndClient.TeamMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndClient.TeamMembers(childComplexity), true
+
+	case "DayEndDay.clients":
+		if e.ComplexityRoot.DayEndDay.Clients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndDay.Clients(childComplexity), true
+	case "DayEndDay.date":
+		if e.ComplexityRoot.DayEndDay.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndDay.Date(childComplexity), true
+
+	case "DayEndItem.discount":
+		if e.ComplexityRoot.DayEndItem.Discount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndItem.Discount(childComplexity), true
+	case "DayEndItem.firstCost":
+		if e.ComplexityRoot.DayEndItem.FirstCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndItem.FirstCost(childComplexity), true
+	case "DayEndItem.payments":
+		if e.ComplexityRoot.DayEndItem.Payments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndItem.Payments(childComplexity), true
+	case "DayEndItem.resultCost":
+		if e.ComplexityRoot.DayEndItem.ResultCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndItem.ResultCost(childComplexity), true
+	case "DayEndItem.title":
+		if e.ComplexityRoot.DayEndItem.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndItem.Title(childComplexity), true
+
+	case "DayEndPayment.accountsAmount":
+		if e.ComplexityRoot.DayEndPayment.AccountsAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndPayment.AccountsAmount(childComplexity), true
+	case "DayEndPayment.loyaltyAmount":
+		if e.ComplexityRoot.DayEndPayment.LoyaltyAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndPayment.LoyaltyAmount(childComplexity), true
+	case "DayEndPayment.paymentType":
+		if e.ComplexityRoot.DayEndPayment.PaymentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndPayment.PaymentType(childComplexity), true
+
+	case "DayEndReport.accounts":
+		if e.ComplexityRoot.DayEndReport.Accounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndReport.Accounts(childComplexity), true
+	case "DayEndReport.clientDetail":
+		if e.ComplexityRoot.DayEndReport.ClientDetail == nil {
+			break
+		}
+
+		args, err := ec.field_DayEndReport_clientDetail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DayEndReport.ClientDetail(childComplexity, args["includePersonalData"].(bool)), true
+	case "DayEndReport.currencySymbol":
+		if e.ComplexityRoot.DayEndReport.CurrencySymbol == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndReport.CurrencySymbol(childComplexity), true
+	case "DayEndReport.detailDates":
+		if e.ComplexityRoot.DayEndReport.DetailDates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndReport.DetailDates(childComplexity), true
+	case "DayEndReport.discounts":
+		if e.ComplexityRoot.DayEndReport.Discounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndReport.Discounts(childComplexity), true
+	case "DayEndReport.periodClamped":
+		if e.ComplexityRoot.DayEndReport.PeriodClamped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndReport.PeriodClamped(childComplexity), true
+	case "DayEndReport.range":
+		if e.ComplexityRoot.DayEndReport.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndReport.Range(childComplexity), true
+	case "DayEndReport.totalDiscounts":
+		if e.ComplexityRoot.DayEndReport.TotalDiscounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndReport.TotalDiscounts(childComplexity), true
+	case "DayEndReport.totalTakings":
+		if e.ComplexityRoot.DayEndReport.TotalTakings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndReport.TotalTakings(childComplexity), true
+	case "DayEndReport.totals":
+		if e.ComplexityRoot.DayEndReport.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndReport.Totals(childComplexity), true
+
+	case "DayEndTeamMember.id":
+		if e.ComplexityRoot.DayEndTeamMember.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTeamMember.ID(childComplexity), true
+	case "DayEndTeamMember.name":
+		if e.ComplexityRoot.DayEndTeamMember.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTeamMember.Name(childComplexity), true
+	case "DayEndTeamMember.other":
+		if e.ComplexityRoot.DayEndTeamMember.Other == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTeamMember.Other(childComplexity), true
+	case "DayEndTeamMember.products":
+		if e.ComplexityRoot.DayEndTeamMember.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTeamMember.Products(childComplexity), true
+	case "DayEndTeamMember.services":
+		if e.ComplexityRoot.DayEndTeamMember.Services == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTeamMember.Services(childComplexity), true
+
+	case "DayEndTotals.appointments":
+		if e.ComplexityRoot.DayEndTotals.Appointments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTotals.Appointments(childComplexity), true
+	case "DayEndTotals.appointmentsAverage":
+		if e.ComplexityRoot.DayEndTotals.AppointmentsAverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTotals.AppointmentsAverage(childComplexity), true
+	case "DayEndTotals.clients":
+		if e.ComplexityRoot.DayEndTotals.Clients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTotals.Clients(childComplexity), true
+	case "DayEndTotals.clientsAverage":
+		if e.ComplexityRoot.DayEndTotals.ClientsAverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTotals.ClientsAverage(childComplexity), true
+	case "DayEndTotals.giftCards":
+		if e.ComplexityRoot.DayEndTotals.GiftCards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTotals.GiftCards(childComplexity), true
+	case "DayEndTotals.memberships":
+		if e.ComplexityRoot.DayEndTotals.Memberships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTotals.Memberships(childComplexity), true
+	case "DayEndTotals.nonVisits":
+		if e.ComplexityRoot.DayEndTotals.NonVisits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTotals.NonVisits(childComplexity), true
+	case "DayEndTotals.products":
+		if e.ComplexityRoot.DayEndTotals.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTotals.Products(childComplexity), true
+	case "DayEndTotals.services":
+		if e.ComplexityRoot.DayEndTotals.Services == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTotals.Services(childComplexity), true
+	case "DayEndTotals.visits":
+		if e.ComplexityRoot.DayEndTotals.Visits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTotals.Visits(childComplexity), true
+	case "DayEndTotals.visitsAverage":
+		if e.ComplexityRoot.DayEndTotals.VisitsAverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayEndTotals.VisitsAverage(childComplexity), true
+
+	case "DayReport.appointmentsSum":
+		if e.ComplexityRoot.DayReport.AppointmentsSum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayReport.AppointmentsSum(childComplexity), true
+	case "DayReport.averageIncome":
+		if e.ComplexityRoot.DayReport.AverageIncome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayReport.AverageIncome(childComplexity), true
+	case "DayReport.averageWorkload":
+		if e.ComplexityRoot.DayReport.AverageWorkload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayReport.AverageWorkload(childComplexity), true
+	case "DayReport.clients":
+		if e.ComplexityRoot.DayReport.Clients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayReport.Clients(childComplexity), true
+	case "DayReport.date":
+		if e.ComplexityRoot.DayReport.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayReport.Date(childComplexity), true
+	case "DayReport.discount":
+		if e.ComplexityRoot.DayReport.Discount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayReport.Discount(childComplexity), true
+	case "DayReport.salesSum":
+		if e.ComplexityRoot.DayReport.SalesSum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayReport.SalesSum(childComplexity), true
+	case "DayReport.transactionsSum":
+		if e.ComplexityRoot.DayReport.TransactionsSum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayReport.TransactionsSum(childComplexity), true
+	case "DayReport.visitsSum":
+		if e.ComplexityRoot.DayReport.VisitsSum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DayReport.VisitsSum(childComplexity), true
 
 	case "KeyMetrics.appointments":
 		if e.ComplexityRoot.KeyMetrics.Appointments == nil {
@@ -505,6 +1390,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Location.AppointmentsDaily(childComplexity, args["from"].(calendar.Date), args["to"].(calendar.Date), args["filter"].(*model.AnalyticsFilter)), true
+	case "Location.clientsDaily":
+		if e.ComplexityRoot.Location.ClientsDaily == nil {
+			break
+		}
+
+		args, err := ec.field_Location_clientsDaily_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Location.ClientsDaily(childComplexity, args["from"].(calendar.Date), args["to"].(calendar.Date), args["filter"].(*model.AnalyticsFilter)), true
+	case "Location.currency":
+		if e.ComplexityRoot.Location.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Currency(childComplexity), true
+	case "Location.daily":
+		if e.ComplexityRoot.Location.Daily == nil {
+			break
+		}
+
+		args, err := ec.field_Location_daily_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Location.Daily(childComplexity, args["from"].(*calendar.Date), args["to"].(*calendar.Date), args["period"].(*model.Period), args["interval"].(*model.Interval), args["compareTo"].(*model.Comparison), args["filter"].(*model.AnalyticsFilter)), true
+	case "Location.dayEndReport":
+		if e.ComplexityRoot.Location.DayEndReport == nil {
+			break
+		}
+
+		args, err := ec.field_Location_dayEndReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Location.DayEndReport(childComplexity, args["from"].(*calendar.Date), args["to"].(*calendar.Date), args["period"].(*model.Period), args["teamMemberId"].(*string)), true
+	case "Location.dayReport":
+		if e.ComplexityRoot.Location.DayReport == nil {
+			break
+		}
+
+		args, err := ec.field_Location_dayReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Location.DayReport(childComplexity, args["date"].(calendar.Date)), true
 	case "Location.id":
 		if e.ComplexityRoot.Location.ID == nil {
 			break
@@ -522,6 +1457,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Location.KeyMetrics(childComplexity, args["from"].(calendar.Date), args["to"].(calendar.Date), args["filter"].(*model.AnalyticsFilter)), true
+	case "Location.loyaltyClients":
+		if e.ComplexityRoot.Location.LoyaltyClients == nil {
+			break
+		}
+
+		args, err := ec.field_Location_loyaltyClients_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Location.LoyaltyClients(childComplexity, args["programId"].(string), args["from"].(*calendar.Date), args["to"].(*calendar.Date), args["period"].(*model.Period)), true
+	case "Location.loyaltyPrograms":
+		if e.ComplexityRoot.Location.LoyaltyPrograms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.LoyaltyPrograms(childComplexity), true
+	case "Location.loyaltyRevenue":
+		if e.ComplexityRoot.Location.LoyaltyRevenue == nil {
+			break
+		}
+
+		args, err := ec.field_Location_loyaltyRevenue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Location.LoyaltyRevenue(childComplexity, args["programId"].(string), args["from"].(*calendar.Date), args["to"].(*calendar.Date), args["period"].(*model.Period)), true
+	case "Location.loyaltyTeamMembers":
+		if e.ComplexityRoot.Location.LoyaltyTeamMembers == nil {
+			break
+		}
+
+		args, err := ec.field_Location_loyaltyTeamMembers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Location.LoyaltyTeamMembers(childComplexity, args["programId"].(string), args["from"].(*calendar.Date), args["to"].(*calendar.Date), args["period"].(*model.Period)), true
+	case "Location.name":
+		if e.ComplexityRoot.Location.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Name(childComplexity), true
 	case "Location.occupancyDaily":
 		if e.ComplexityRoot.Location.OccupancyDaily == nil {
 			break
@@ -544,6 +1524,238 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Location.RevenueDaily(childComplexity, args["from"].(calendar.Date), args["to"].(calendar.Date), args["filter"].(*model.AnalyticsFilter)), true
+	case "Location.timezone":
+		if e.ComplexityRoot.Location.Timezone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Timezone(childComplexity), true
+
+	case "LocationTimezone.fallback":
+		if e.ComplexityRoot.LocationTimezone.Fallback == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocationTimezone.Fallback(childComplexity), true
+	case "LocationTimezone.name":
+		if e.ComplexityRoot.LocationTimezone.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocationTimezone.Name(childComplexity), true
+	case "LocationTimezone.upstreamName":
+		if e.ComplexityRoot.LocationTimezone.UpstreamName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocationTimezone.UpstreamName(childComplexity), true
+
+	case "LoyaltyClientGroup.all":
+		if e.ComplexityRoot.LoyaltyClientGroup.All == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyClientGroup.All(childComplexity), true
+	case "LoyaltyClientGroup.lost":
+		if e.ComplexityRoot.LoyaltyClientGroup.Lost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyClientGroup.Lost(childComplexity), true
+	case "LoyaltyClientGroup.returning":
+		if e.ComplexityRoot.LoyaltyClientGroup.Returned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyClientGroup.Returned(childComplexity), true
+	case "LoyaltyClientGroup.returningPercent":
+		if e.ComplexityRoot.LoyaltyClientGroup.ReturnedPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyClientGroup.ReturnedPercent(childComplexity), true
+
+	case "LoyaltyClients.days":
+		if e.ComplexityRoot.LoyaltyClients.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyClients.Days(childComplexity), true
+	case "LoyaltyClients.existing":
+		if e.ComplexityRoot.LoyaltyClients.Existing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyClients.Existing(childComplexity), true
+	case "LoyaltyClients.new":
+		if e.ComplexityRoot.LoyaltyClients.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyClients.New(childComplexity), true
+	case "LoyaltyClients.range":
+		if e.ComplexityRoot.LoyaltyClients.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyClients.Range(childComplexity), true
+	case "LoyaltyClients.total":
+		if e.ComplexityRoot.LoyaltyClients.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyClients.Total(childComplexity), true
+
+	case "LoyaltyProgram.id":
+		if e.ComplexityRoot.LoyaltyProgram.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyProgram.ID(childComplexity), true
+	case "LoyaltyProgram.title":
+		if e.ComplexityRoot.LoyaltyProgram.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyProgram.Title(childComplexity), true
+	case "LoyaltyProgram.type":
+		if e.ComplexityRoot.LoyaltyProgram.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyProgram.Type(childComplexity), true
+
+	case "LoyaltyRevenue.currency":
+		if e.ComplexityRoot.LoyaltyRevenue.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyRevenue.Currency(childComplexity), true
+	case "LoyaltyRevenue.days":
+		if e.ComplexityRoot.LoyaltyRevenue.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyRevenue.Days(childComplexity), true
+	case "LoyaltyRevenue.existing":
+		if e.ComplexityRoot.LoyaltyRevenue.Existing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyRevenue.Existing(childComplexity), true
+	case "LoyaltyRevenue.new":
+		if e.ComplexityRoot.LoyaltyRevenue.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyRevenue.New(childComplexity), true
+	case "LoyaltyRevenue.range":
+		if e.ComplexityRoot.LoyaltyRevenue.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyRevenue.Range(childComplexity), true
+	case "LoyaltyRevenue.total":
+		if e.ComplexityRoot.LoyaltyRevenue.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyRevenue.Total(childComplexity), true
+
+	case "LoyaltyRevenueDay.date":
+		if e.ComplexityRoot.LoyaltyRevenueDay.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyRevenueDay.Date(childComplexity), true
+	case "LoyaltyRevenueDay.existing":
+		if e.ComplexityRoot.LoyaltyRevenueDay.Existing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyRevenueDay.Existing(childComplexity), true
+	case "LoyaltyRevenueDay.new":
+		if e.ComplexityRoot.LoyaltyRevenueDay.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyRevenueDay.New(childComplexity), true
+	case "LoyaltyRevenueDay.total":
+		if e.ComplexityRoot.LoyaltyRevenueDay.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyRevenueDay.Total(childComplexity), true
+
+	case "LoyaltyRevenueGroup.all":
+		if e.ComplexityRoot.LoyaltyRevenueGroup.All == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyRevenueGroup.All(childComplexity), true
+	case "LoyaltyRevenueGroup.returned":
+		if e.ComplexityRoot.LoyaltyRevenueGroup.Returned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyRevenueGroup.Returned(childComplexity), true
+
+	case "LoyaltyTeamMember.clients":
+		if e.ComplexityRoot.LoyaltyTeamMember.Clients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyTeamMember.Clients(childComplexity), true
+	case "LoyaltyTeamMember.id":
+		if e.ComplexityRoot.LoyaltyTeamMember.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyTeamMember.ID(childComplexity), true
+	case "LoyaltyTeamMember.name":
+		if e.ComplexityRoot.LoyaltyTeamMember.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyTeamMember.Name(childComplexity), true
+
+	case "LoyaltyTeamMembers.range":
+		if e.ComplexityRoot.LoyaltyTeamMembers.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyTeamMembers.Range(childComplexity), true
+	case "LoyaltyTeamMembers.teamMembers":
+		if e.ComplexityRoot.LoyaltyTeamMembers.TeamMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyTeamMembers.TeamMembers(childComplexity), true
+
+	case "LoyaltyVisitsDay.date":
+		if e.ComplexityRoot.LoyaltyVisitsDay.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyVisitsDay.Date(childComplexity), true
+	case "LoyaltyVisitsDay.existing":
+		if e.ComplexityRoot.LoyaltyVisitsDay.Existing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyVisitsDay.Existing(childComplexity), true
+	case "LoyaltyVisitsDay.new":
+		if e.ComplexityRoot.LoyaltyVisitsDay.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyVisitsDay.New(childComplexity), true
+	case "LoyaltyVisitsDay.total":
+		if e.ComplexityRoot.LoyaltyVisitsDay.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoyaltyVisitsDay.Total(childComplexity), true
 
 	case "MoneyComparison.changePercent":
 		if e.ComplexityRoot.MoneyComparison.ChangePercent == nil {
@@ -599,6 +1811,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
 
+	case "OccupancyBucket.from":
+		if e.ComplexityRoot.OccupancyBucket.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OccupancyBucket.From(childComplexity), true
+	case "OccupancyBucket.noShowPercent":
+		if e.ComplexityRoot.OccupancyBucket.NoShowPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OccupancyBucket.NoShowPercent(childComplexity), true
+	case "OccupancyBucket.occupancyPercent":
+		if e.ComplexityRoot.OccupancyBucket.OccupancyPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OccupancyBucket.OccupancyPercent(childComplexity), true
+	case "OccupancyBucket.previous":
+		if e.ComplexityRoot.OccupancyBucket.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OccupancyBucket.Previous(childComplexity), true
+	case "OccupancyBucket.to":
+		if e.ComplexityRoot.OccupancyBucket.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OccupancyBucket.To(childComplexity), true
+
 	case "PercentComparison.changePercent":
 		if e.ComplexityRoot.PercentComparison.ChangePercent == nil {
 			break
@@ -617,6 +1860,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PercentComparison.Previous(childComplexity), true
+
+	case "Query.chainTotals":
+		if e.ComplexityRoot.Query.ChainTotals == nil {
+			break
+		}
+
+		args, err := ec.field_Query_chainTotals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ChainTotals(childComplexity, args["ids"].([]string), args["from"].(calendar.Date), args["to"].(calendar.Date), args["filter"].(*model.AnalyticsFilter)), true
 
 	case "Query.location":
 		if e.ComplexityRoot.Query.Location == nil {
@@ -646,6 +1901,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.myLocations":
+		if e.ComplexityRoot.Query.MyLocations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MyLocations(childComplexity), true
+
+	case "RevenueBucket.from":
+		if e.ComplexityRoot.RevenueBucket.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueBucket.From(childComplexity), true
+	case "RevenueBucket.previous":
+		if e.ComplexityRoot.RevenueBucket.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueBucket.Previous(childComplexity), true
+	case "RevenueBucket.products":
+		if e.ComplexityRoot.RevenueBucket.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueBucket.Products(childComplexity), true
+	case "RevenueBucket.services":
+		if e.ComplexityRoot.RevenueBucket.Services == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueBucket.Services(childComplexity), true
+	case "RevenueBucket.to":
+		if e.ComplexityRoot.RevenueBucket.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueBucket.To(childComplexity), true
+	case "RevenueBucket.total":
+		if e.ComplexityRoot.RevenueBucket.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevenueBucket.Total(childComplexity), true
 
 	case "Session.expiresAt":
 		if e.ComplexityRoot.Session.ExpiresAt == nil {
@@ -671,6 +1969,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Session.User(childComplexity), true
+
+	case "TitledAmount.amount":
+		if e.ComplexityRoot.TitledAmount.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TitledAmount.Amount(childComplexity), true
+	case "TitledAmount.title":
+		if e.ComplexityRoot.TitledAmount.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TitledAmount.Title(childComplexity), true
 
 	case "TwoFactorChallenge.attemptsLeft":
 		if e.ComplexityRoot.TwoFactorChallenge.AttemptsLeft == nil {
@@ -809,11 +2120,16 @@ day that does not exist (2026-02-30), is refused with ` + "`" + `BAD_USER_INPUT`
 scalar Date
 
 """
-Marks a field answered by an Altegio call. Each such field costs 1 per
-location it is asked for; a query may cost at most ` + "`" + `MAX_QUERY_COST` + "`" + `
-(default 120), checked before anything runs.
+Marks a field answered by Altegio calls. Each such field costs ` + "`" + `calls` + "`" + ` per
+location it is asked for (a field taking ` + "`" + `ids` + "`" + ` multiplies what is below it
+by their number); a query may cost at most ` + "`" + `MAX_QUERY_COST` + "`" + ` (default 120),
+checked before anything runs. A ` + "`" + `daily` + "`" + ` range over 365 days makes one call
+per 365 days, which the cost does not count.
 """
-directive @upstream on FIELD_DEFINITION
+directive @upstream(
+  "Upstream calls the field makes."
+  calls: Int = 1
+) on FIELD_DEFINITION
 
 """
 Entry points. Every metric lives on ` + "`" + `Location` + "`" + `, so one query can ask for
@@ -843,6 +2159,35 @@ type Query {
   default identity) the field fails with ` + "`" + `UNAUTHENTICATED` + "`" + `.
   """
   me: User
+
+  """
+  The locations the signed-in user manages (upstream ` + "`" + `GET /companies?my=1` + "`" + `),
+  in the upstream's order. Their ` + "`" + `name` + "`" + `, ` + "`" + `timezone` + "`" + ` and ` + "`" + `currency` + "`" + ` come
+  with the list and cost no further call. An empty list is a valid answer
+  (some application credentials see no locations but can still read
+  analytics by id).
+  """
+  myLocations: [Location!] @upstream
+
+  """
+  Totals of a chain: what can be added up across the listed locations over
+  one range of days (at most 365, as for ` + "`" + `keyMetrics` + "`" + `), and what can be
+  derived exactly from those sums. Nothing is an average of averages: a
+  figure whose weights are not known is left out. Every location must
+  report money in the same currency, otherwise money fields fail with
+  ` + "`" + `BAD_USER_INPUT` + "`" + `; a failing location fails the fields that need it (a
+  total without it would be wrong).
+  """
+  chainTotals(
+    "Altegio location ids, each at most once; the same limit as ` + "`" + `locations` + "`" + `."
+    ids: [ID!]!
+    "First day, inclusive."
+    from: Date!
+    "Last day, inclusive; at most 364 days after ` + "`" + `from` + "`" + `."
+    to: Date!
+    "Optional filter, sent to every location."
+    filter: AnalyticsFilter
+  ): ChainTotals
 }
 
 """
@@ -936,6 +2281,72 @@ type TwoFactorChallenge {
 }
 
 """
+A preset period, resolved to calendar days in the location's time zone
+(see ` + "`" + `Location.timezone` + "`" + `) at the moment of the request. Periods that run
+"to date" end today; days after today are never included.
+"""
+enum Period {
+  "Today."
+  TODAY
+  "Yesterday."
+  YESTERDAY
+  "The 7 days ending today (today and the 6 days before)."
+  LAST_7_DAYS
+  "The 30 days ending today."
+  LAST_30_DAYS
+  "This ISO week to date: Monday to today."
+  THIS_WEEK
+  "The whole previous ISO week, Monday to Sunday."
+  LAST_WEEK
+  "This calendar month to date."
+  THIS_MONTH
+  "The whole previous calendar month."
+  LAST_MONTH
+  "This calendar quarter to date."
+  THIS_QUARTER
+  "The whole previous calendar quarter."
+  LAST_QUARTER
+  "This calendar year to date."
+  THIS_YEAR
+  "The whole previous calendar year."
+  LAST_YEAR
+}
+
+"An inclusive range of calendar days."
+type DateRange {
+  "First day, inclusive."
+  from: Date!
+  "Last day, inclusive."
+  to: Date!
+  "Number of days in the range."
+  days: Int!
+}
+
+"""
+A location's IANA time zone. It decides what "today" is for ` + "`" + `period` + "`" + `
+presets. When the upstream's ` + "`" + `timezone_name` + "`" + ` is missing or not a zone this
+server knows, the gateway uses UTC and says so with ` + "`" + `fallback` + "`" + `.
+"""
+type LocationTimezone {
+  "The IANA zone the gateway uses, e.g. ` + "`" + `Europe/Berlin` + "`" + `; ` + "`" + `UTC` + "`" + ` on fallback."
+  name: String!
+  "True when the upstream gave no usable zone and UTC is used instead."
+  fallback: Boolean!
+  "` + "`" + `timezone_name` + "`" + ` as the upstream sent it; ` + "`" + `null` + "`" + ` when absent."
+  upstreamName: String
+}
+
+"A loyalty programme (promotion) active in a location."
+type LoyaltyProgram {
+  "Programme id: the ` + "`" + `programId` + "`" + ` the loyalty analytics take."
+  id: ID!
+  "The programme's title, the business's own words."
+  title: String!
+  "Upstream programme type, e.g. ` + "`" + `discount_static` + "`" + `, ` + "`" + `cashback_static_paid` + "`" + `; ` + "`" + `null` + "`" + ` when absent."
+  type: String
+}
+
+"""
 Narrows analytics to the appointments of one team member, one position or
 one creating user. Fields left out are not filtered on.
 """
@@ -950,13 +2361,145 @@ input AnalyticsFilter {
 
 """
 A business location (Altegio company). Each metric takes an inclusive range
-of the location's calendar days, at most 365 days long, and an optional
-filter. A metric that fails is ` + "`" + `null` + "`" + ` with an error whose ` + "`" + `path` + "`" + ` names it;
-the other metrics and locations are unaffected.
+of the location's calendar days, at most 365 days long (` + "`" + `daily` + "`" + ` accepts
+longer ranges and splits them), and an optional filter; the report fields
+and ` + "`" + `daily` + "`" + ` also take a ` + "`" + `period` + "`" + ` preset instead. A field that fails is
+` + "`" + `null` + "`" + ` with an error whose ` + "`" + `path` + "`" + ` names it; the other fields and locations
+are unaffected.
 """
 type Location {
   "Altegio location (company) id."
   id: ID!
+
+  """
+  The location's title. From the location list when the location came from
+  ` + "`" + `myLocations` + "`" + `, otherwise from its record (` + "`" + `GET /company/{id}` + "`" + `, cached for
+  an hour and only fetched when a field needs it).
+  """
+  name: String
+
+  "The location's time zone (from the same source as ` + "`" + `name` + "`" + `)."
+  timezone: LocationTimezone
+
+  """
+  The location's currency as its record names it: a display symbol
+  (` + "`" + `currency_short_title` + "`" + `), with ` + "`" + `iso` + "`" + ` set only when that symbol is itself
+  a three-letter code. Money fields of analytics carry their own, complete
+  currency.
+  """
+  currency: Currency
+
+  "The loyalty programmes active in the location (upstream ` + "`" + `loyalty/programs/search` + "`" + `)."
+  loyaltyPrograms: [LoyaltyProgram!] @upstream
+
+  """
+  Clients by day, one entry per day of the range (upstream ` + "`" + `clients_daily` + "`" + `,
+  undocumented by Altegio).
+  """
+  clientsDaily(
+    "First day, inclusive."
+    from: Date!
+    "Last day, inclusive; at most 364 days after ` + "`" + `from` + "`" + `."
+    to: Date!
+    "Optional filter."
+    filter: AnalyticsFilter
+  ): [DailyClients!] @upstream
+
+  """
+  Revenue statistics of a loyalty programme: what new and existing members
+  paid, with per-day rows (upstream ` + "`" + `loyalty_programs/income` + "`" + `). Give either
+  ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + `, or ` + "`" + `period` + "`" + `.
+  """
+  loyaltyRevenue(
+    "Programme id, from ` + "`" + `loyaltyPrograms` + "`" + `."
+    programId: ID!
+    "First day, inclusive (with ` + "`" + `to` + "`" + `)."
+    from: Date
+    "Last day, inclusive (with ` + "`" + `from` + "`" + `); at most 364 days after it."
+    to: Date
+    "A preset period instead of ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + `."
+    period: Period
+  ): LoyaltyRevenue @upstream
+
+  """
+  Client statistics of a loyalty programme: new, existing and all members,
+  lost and returning, with per-day visit rows (upstream
+  ` + "`" + `loyalty_programs/visits` + "`" + `). Give either ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + `, or ` + "`" + `period` + "`" + `.
+  """
+  loyaltyClients(
+    "Programme id, from ` + "`" + `loyaltyPrograms` + "`" + `."
+    programId: ID!
+    "First day, inclusive (with ` + "`" + `to` + "`" + `)."
+    from: Date
+    "Last day, inclusive (with ` + "`" + `from` + "`" + `); at most 364 days after it."
+    to: Date
+    "A preset period instead of ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + `."
+    period: Period
+  ): LoyaltyClients @upstream
+
+  """
+  How many of each team member's programme clients came back (upstream
+  ` + "`" + `loyalty_programs/staff` + "`" + `). Give either ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + `, or ` + "`" + `period` + "`" + `.
+  """
+  loyaltyTeamMembers(
+    "Programme id, from ` + "`" + `loyaltyPrograms` + "`" + `."
+    programId: ID!
+    "First day, inclusive (with ` + "`" + `to` + "`" + `)."
+    from: Date
+    "Last day, inclusive (with ` + "`" + `from` + "`" + `); at most 364 days after it."
+    to: Date
+    "A preset period instead of ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + `."
+    period: Period
+  ): LoyaltyTeamMembers @upstream
+
+  """
+  The day-end report (Z-report, upstream ` + "`" + `/reports/z_report` + "`" + `) of a range of
+  days: totals, takings per payment account, discounts, and, only when
+  ` + "`" + `includeClientDetail` + "`" + ` is true, the per-client detail. Give either ` + "`" + `from` + "`" + `
+  and ` + "`" + `to` + "`" + `, or ` + "`" + `period` + "`" + `.
+  """
+  dayEndReport(
+    "First day, inclusive (with ` + "`" + `to` + "`" + `)."
+    from: Date
+    "Last day, inclusive (with ` + "`" + `from` + "`" + `); at most 364 days after it."
+    to: Date
+    "A preset period instead of ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + `."
+    period: Period
+    "Only this team member's operations (upstream ` + "`" + `master_id` + "`" + `)."
+    teamMemberId: ID
+  ): DayEndReport @upstream
+
+  """
+  One day's summary (upstream ` + "`" + `/reports/day_report` + "`" + `). Altegio answers for
+  another day when the user may not see the one asked for; that answer is
+  refused with ` + "`" + `FORBIDDEN` + "`" + ` rather than shown as the day asked for.
+  """
+  dayReport("The day." date: Date!): DayReport @upstream
+
+  """
+  The daily series shaped for charts: revenue, appointments, clients and
+  occupancy over a range given as ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + ` or as a ` + "`" + `period` + "`" + `, rolled up
+  by ` + "`" + `interval` + "`" + `, optionally with an earlier period aligned day by day.
+  Ranges longer than 365 days (up to 1,826) are fetched as consecutive
+  upstream calls of at most 365 days each and joined into one seamless
+  series. The per-metric fields (` + "`" + `revenueDaily` + "`" + `, ...) keep their required
+  ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + ` and the 365-day limit, and so does ` + "`" + `keyMetrics` + "`" + `, whose
+  comparison with the previous period depends on the range Altegio sees.
+  """
+  daily(
+    "First day, inclusive (with ` + "`" + `to` + "`" + `)."
+    from: Date
+    "Last day, inclusive (with ` + "`" + `from` + "`" + `)."
+    to: Date
+    "A preset period instead of ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + `, resolved in the location's time zone."
+    period: Period
+    "Bucket size of the series; DAY by default."
+    interval: Interval = DAY
+    "Compare with an earlier period of the same length; none by default."
+    compareTo: Comparison
+    "Optional filter, applied to the compared period too."
+    filter: AnalyticsFilter
+  ): DailySeries
 
   "Revenue by day, one entry per day of the range (upstream ` + "`" + `income_daily` + "`" + `)."
   revenueDaily(
@@ -1193,6 +2736,469 @@ type ClientStats {
   "Share of lost clients, in percent."
   lostPercent: Float
 }
+
+"One day of clients."
+type DailyClients {
+  "The location's calendar day."
+  date: Date!
+  "Clients with a visit that day."
+  total: Int!
+  "Of those, clients new to the location."
+  new: Int!
+  "Of those, clients who had come before."
+  returning: Int!
+}
+
+"Revenue of one group of loyalty programme members."
+type LoyaltyRevenueGroup {
+  "Everything the group paid, in major units of the report's currency."
+  all: Float!
+  "What the group's returning clients paid."
+  returned: Float!
+}
+
+"One day of loyalty programme revenue."
+type LoyaltyRevenueDay {
+  "The location's calendar day."
+  date: Date!
+  "Paid by clients new to the programme."
+  new: Float!
+  "Paid by existing members."
+  existing: Float!
+  "` + "`" + `new` + "`" + ` + ` + "`" + `existing` + "`" + `."
+  total: Float!
+}
+
+"Revenue statistics of a loyalty programme."
+type LoyaltyRevenue {
+  "The days reported on."
+  range: DateRange!
+  "Clients new to the programme in the range."
+  new: LoyaltyRevenueGroup!
+  "Existing members."
+  existing: LoyaltyRevenueGroup!
+  "All members."
+  total: LoyaltyRevenueGroup!
+  "The currency of every sum."
+  currency: Currency!
+  "Per-day rows, as the upstream sent them (days without activity may be absent)."
+  days: [LoyaltyRevenueDay!]!
+}
+
+"Client counts of one group of loyalty programme members."
+type LoyaltyClientGroup {
+  "Clients in the group."
+  all: Int!
+  "Clients lost (not back within the location's lost-client threshold)."
+  lost: Int!
+  "Clients who came back."
+  returning: Int!
+  "` + "`" + `returning` + "`" + ` as a percentage of ` + "`" + `all` + "`" + `, as the upstream computed it; ` + "`" + `null` + "`" + ` when undefined."
+  returningPercent: Float
+}
+
+"One day of loyalty programme visits."
+type LoyaltyVisitsDay {
+  "The location's calendar day."
+  date: Date!
+  "Visits of clients new to the programme."
+  new: Int!
+  "Visits of existing members."
+  existing: Int!
+  "` + "`" + `new` + "`" + ` + ` + "`" + `existing` + "`" + `."
+  total: Int!
+}
+
+"Client statistics of a loyalty programme."
+type LoyaltyClients {
+  "The days reported on."
+  range: DateRange!
+  "Clients new to the programme."
+  new: LoyaltyClientGroup!
+  "Existing members."
+  existing: LoyaltyClientGroup!
+  "All members."
+  total: LoyaltyClientGroup!
+  "Per-day rows, as the upstream sent them."
+  days: [LoyaltyVisitsDay!]!
+}
+
+"One team member's programme clients."
+type LoyaltyTeamMember {
+  "Team member id."
+  id: ID!
+  "Team member's name."
+  name: String!
+  "Their programme clients."
+  clients: LoyaltyClientGroup!
+}
+
+"Client return per team member for a loyalty programme."
+type LoyaltyTeamMembers {
+  "The days reported on."
+  range: DateRange!
+  "One row per team member, in the upstream's order."
+  teamMembers: [LoyaltyTeamMember!]!
+}
+
+"A count and the money taken for it."
+type CountAndPaid {
+  "How many."
+  count: Int!
+  "Money paid for them, in major units of the report's currency."
+  paid: Float!
+}
+
+"A title and an amount, e.g. one payment account's takings."
+type TitledAmount {
+  "The business's own title (any language)."
+  title: String!
+  "Amount in major units of the report's currency."
+  amount: Float!
+}
+
+"Totals of a day-end report."
+type DayEndTotals {
+  "Clients served."
+  clients: Int!
+  "All appointments."
+  appointments: Int!
+  "Appointments where the client came."
+  visits: Int!
+  "Appointments where the client did not come."
+  nonVisits: Int!
+  "Services sold, and what was paid for them."
+  services: CountAndPaid!
+  "Products sold, and what was paid for them."
+  products: CountAndPaid!
+  "Memberships sold (upstream ` + "`" + `abonement` + "`" + `), and what was paid for them."
+  memberships: CountAndPaid!
+  "Gift cards sold (upstream ` + "`" + `certificates` + "`" + `), and what was paid for them."
+  giftCards: CountAndPaid!
+  "Average per client, as the upstream computes it."
+  clientsAverage: Float!
+  "Average per appointment, as the upstream computes it."
+  appointmentsAverage: Float!
+  "Average per visit, as the upstream computes it."
+  visitsAverage: Float!
+}
+
+"One payment within a sold item."
+type DayEndPayment {
+  "Paid from accounts (cash, card, ...)."
+  accountsAmount: Float!
+  "Paid with loyalty means (bonuses, memberships, ...)."
+  loyaltyAmount: Float!
+  "Payment type as the upstream names it."
+  paymentType: String!
+}
+
+"One sold item."
+type DayEndItem {
+  "Item title."
+  title: String!
+  "Price before discount."
+  firstCost: Float!
+  "Discount."
+  discount: Float!
+  "Price after discount."
+  resultCost: Float!
+  "Payments towards it."
+  payments: [DayEndPayment!]!
+}
+
+"What one team member did for a client."
+type DayEndTeamMember {
+  "Team member id."
+  id: ID!
+  "Team member's name."
+  name: String!
+  "Services."
+  services: [DayEndItem!]!
+  "Products."
+  products: [DayEndItem!]!
+  "Other operations (one entry upstream); ` + "`" + `null` + "`" + ` when none."
+  other: DayEndItem
+}
+
+"One client's operations of a day. Holds personal data."
+type DayEndClient {
+  "Client id; ` + "`" + `null` + "`" + ` for a walk-in (upstream id 0)."
+  id: ID
+  "Client's name (personal data)."
+  name: String!
+  "Client's phone (personal data)."
+  phone: String!
+  "Client's e-mail (personal data)."
+  email: String!
+  "Team members who served the client."
+  teamMembers: [DayEndTeamMember!]!
+}
+
+"The per-client detail of one day."
+type DayEndDay {
+  "The calendar day (the upstream's day stamp)."
+  date: Date!
+  "Clients of the day."
+  clients: [DayEndClient!]!
+}
+
+"""
+The day-end report (Z-report) of a range. Money is in the location's
+currency, of which this report gives only the display symbol.
+"""
+type DayEndReport {
+  "The days asked for."
+  range: DateRange!
+  """
+  True when the per-client detail shows that Altegio answered for another
+  period than asked — it silently clamps the period to today for users
+  without the "no limit to today" right. False when the detail shows a day
+  of the range before today, so the period was not clamped. ` + "`" + `null` + "`" + ` when the
+  detail cannot tell (no activity, or activity only today).
+  """
+  periodClamped: Boolean
+  "The days that have per-client detail, in order."
+  detailDates: [Date!]!
+  "Totals."
+  totals: DayEndTotals!
+  "Takings per payment account; every account of the location is listed, even unused ones."
+  accounts: [TitledAmount!]!
+  "Discounts by kind."
+  discounts: [TitledAmount!]!
+  "Sum of ` + "`" + `accounts` + "`" + `."
+  totalTakings: Float!
+  "Sum of ` + "`" + `discounts` + "`" + `."
+  totalDiscounts: Float!
+  "The currency symbol the upstream gave (e.g. ` + "`" + `₸` + "`" + `); it is a symbol, not an ISO code."
+  currencySymbol: String
+  """
+  The per-client detail, day by day. It holds clients' names, phones and
+  e-mails, so it is only returned when asked for explicitly.
+  """
+  clientDetail(
+    "Must be true to receive the detail; false returns ` + "`" + `null` + "`" + `."
+    includePersonalData: Boolean!
+  ): [DayEndDay!]
+}
+
+"A day's summary (upstream day report). Money is in the location's currency."
+type DayReport {
+  "The day reported on."
+  date: Date!
+  "Clients with appointments."
+  clients: Int!
+  "Value of the day's appointments."
+  appointmentsSum: Float!
+  "Value of visits (appointments where the client came)."
+  visitsSum: Float!
+  "Product sales outside visits."
+  salesSum: Float!
+  "Money taken."
+  transactionsSum: Float!
+  "Discounts given."
+  discount: Float!
+  "Average workload, as the upstream reports it."
+  averageWorkload: Float!
+  "Average income, as the upstream reports it."
+  averageIncome: Float!
+}
+
+"Bucket size of a rolled-up series."
+enum Interval {
+  "One bucket per day."
+  DAY
+  "One bucket per ISO week (Monday to Sunday); the first and last may be partial, clipped to the range."
+  WEEK
+  "One bucket per calendar month; the first and last may be partial, clipped to the range."
+  MONTH
+}
+
+"Which earlier period to compare a series with."
+enum Comparison {
+  "The same number of days immediately before ` + "`" + `from` + "`" + ` (as Altegio's key metrics compare)."
+  PREVIOUS_PERIOD
+  """
+  The same days a year earlier: the period starts on the same calendar day
+  of the previous year (29 February maps to 28 February) and has the same
+  number of days.
+  """
+  PREVIOUS_YEAR
+}
+
+"""
+Daily series of one location over one range, for charts. Each series is
+` + "`" + `null` + "`" + ` with an error when its upstream calls fail; the others still answer.
+
+Roll-ups (WEEK, MONTH): money and counts are sums of the days. Client
+counts are sums of daily counts, so a client who came on two days counts
+twice; distinct clients of a period are in ` + "`" + `keyMetrics.clients` + "`" + `.
+Percentages are aggregated as documented on ` + "`" + `OccupancyBucket` + "`" + `.
+
+Comparison: day ` + "`" + `from + i` + "`" + ` is compared with day ` + "`" + `comparisonRange.from + i` + "`" + `;
+a bucket's ` + "`" + `previous` + "`" + ` holds the same aggregate over the compared days of
+exactly the bucket's days, so current and previous always cover the same
+number of days. The compared period is only fetched for the series whose
+` + "`" + `previous` + "`" + ` the query selects.
+"""
+type DailySeries {
+  "The days reported on (what ` + "`" + `period` + "`" + ` resolved to, or ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + `)."
+  range: DateRange!
+  "The bucket size used."
+  interval: Interval!
+  "The compared days; ` + "`" + `null` + "`" + ` without ` + "`" + `compareTo` + "`" + `."
+  comparisonRange: DateRange
+  "Revenue (upstream ` + "`" + `income_daily` + "`" + `)."
+  revenue: [RevenueBucket!] @upstream
+  "Appointments (upstream ` + "`" + `records_daily` + "`" + `)."
+  appointments: [AppointmentsBucket!] @upstream
+  "Clients (upstream ` + "`" + `clients_daily` + "`" + `)."
+  clients: [ClientsBucket!] @upstream
+  "Occupancy and no-shows (upstream ` + "`" + `fullness_daily` + "`" + `, weighted with ` + "`" + `records_daily` + "`" + `)."
+  occupancy: [OccupancyBucket!] @upstream(calls: 2)
+}
+
+"Revenue of one bucket, in major units of the location's currency."
+type RevenueBucket {
+  "First day of the bucket."
+  from: Date!
+  "Last day of the bucket."
+  to: Date!
+  "All revenue: services plus products."
+  total: Float!
+  "Revenue from services."
+  services: Float!
+  "Revenue from product sales."
+  products: Float!
+  "The same over the compared days; ` + "`" + `null` + "`" + ` without ` + "`" + `compareTo` + "`" + `."
+  previous: RevenueBucket
+}
+
+"Appointments of one bucket."
+type AppointmentsBucket {
+  "First day of the bucket."
+  from: Date!
+  "Last day of the bucket."
+  to: Date!
+  "All appointments."
+  total: Int!
+  "Appointments booked online."
+  online: Int!
+  "Appointments of clients new to the location."
+  fromNewClients: Int!
+  "The same over the compared days; ` + "`" + `null` + "`" + ` without ` + "`" + `compareTo` + "`" + `."
+  previous: AppointmentsBucket
+}
+
+"Clients of one bucket: sums of the daily counts."
+type ClientsBucket {
+  "First day of the bucket."
+  from: Date!
+  "Last day of the bucket."
+  to: Date!
+  "Sum of daily client counts."
+  total: Int!
+  "Sum of daily new-client counts."
+  new: Int!
+  "Sum of daily returning-client counts."
+  returning: Int!
+  "The same over the compared days; ` + "`" + `null` + "`" + ` without ` + "`" + `compareTo` + "`" + `."
+  previous: ClientsBucket
+}
+
+"""
+Occupancy of one bucket. For one day these are the upstream's values. For
+a longer bucket: ` + "`" + `noShowPercent` + "`" + ` is the share of the bucket's appointments
+that were no-shows, i.e. daily no-show percentages weighted by each day's
+appointment count (` + "`" + `null` + "`" + ` when the bucket has no appointments);
+` + "`" + `occupancyPercent` + "`" + ` is the mean of the daily values, each day counting
+equally, because the upstream does not send the working time that would
+weight them — for an exact period figure use ` + "`" + `keyMetrics.occupancy` + "`" + `.
+"""
+type OccupancyBucket {
+  "First day of the bucket."
+  from: Date!
+  "Last day of the bucket."
+  to: Date!
+  "Booked share of working time, in percent (see the type's description)."
+  occupancyPercent: Float!
+  "No-show share of appointments, in percent; ` + "`" + `null` + "`" + ` when there were no appointments."
+  noShowPercent: Float
+  "The same over the compared days; ` + "`" + `null` + "`" + ` without ` + "`" + `compareTo` + "`" + `."
+  previous: OccupancyBucket
+}
+
+"""
+Sums over the locations of a chain (see ` + "`" + `Query.chainTotals` + "`" + `). Money uses
+the currency all locations share (read from their key metrics).
+"""
+type ChainTotals {
+  "The locations added up, as asked."
+  locationIds: [ID!]!
+  "The days added up."
+  range: DateRange!
+  "The common currency; fails with ` + "`" + `BAD_USER_INPUT` + "`" + ` when locations differ."
+  currency: Currency
+  "Revenue by day, summed over the locations."
+  revenueDaily: [DailyRevenue!] @upstream
+  "Appointments by day, summed over the locations."
+  appointmentsDaily: [DailyAppointments!] @upstream
+  """
+  Clients by day, summed over the locations; a client who visited two
+  locations on one day counts twice.
+  """
+  clientsDaily: [DailyClients!] @upstream
+  "Key metrics added up, with averages and shares derived from the sums."
+  keyMetrics: ChainKeyMetrics @upstream
+}
+
+"""
+Key metrics of a chain. Sums are sums of the locations' figures;
+` + "`" + `changePercent` + "`" + ` is recomputed from the summed current and previous values
+(unrounded, ` + "`" + `null` + "`" + ` when the previous value is 0). Occupancy is left out:
+the working time that would weight each location's percentage is not
+reported by Altegio.
+"""
+type ChainKeyMetrics {
+  "All revenue."
+  revenue: MoneyComparison
+  "Revenue from services."
+  servicesRevenue: MoneyComparison
+  "Revenue from product sales."
+  productsRevenue: MoneyComparison
+  """
+  Average bill of the chain: total revenue divided by the total number of
+  visits, where each location's visits are its revenue divided by its
+  average bill (the definition of an average bill). ` + "`" + `null` + "`" + ` when a location
+  has no average bill (0) in either period, since its visits are then
+  unknown.
+  """
+  averageBill: MoneyComparison
+  "Average services bill, derived the same way from services revenue."
+  averageServicesBill: MoneyComparison
+  "Appointments summed; percentages recomputed from the summed counts."
+  appointments: AppointmentStats
+  "Clients summed (each location counts its own clients)."
+  clients: ChainClientStats
+}
+
+"""
+Client counts of a chain, summed over its locations. A client of two
+locations counts in both. Shares are left out: Altegio does not say which
+count each location's percentages are of.
+"""
+type ChainClientStats {
+  "The locations' client bases, added."
+  total: Int!
+  "New clients, added."
+  new: Int!
+  "Returning clients, added."
+  returning: Int!
+  "Clients with a visit in the range, added."
+  active: Int!
+  "Lost clients, added."
+  lost: Int!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -1239,6 +3245,80 @@ func (ec *executionContext) childFields_AppointmentStats(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type AppointmentStats", field.Name)
 }
 
+func (ec *executionContext) childFields_AppointmentsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_AppointmentsBucket_from(ctx, field)
+	case "to":
+		return ec.fieldContext_AppointmentsBucket_to(ctx, field)
+	case "total":
+		return ec.fieldContext_AppointmentsBucket_total(ctx, field)
+	case "online":
+		return ec.fieldContext_AppointmentsBucket_online(ctx, field)
+	case "fromNewClients":
+		return ec.fieldContext_AppointmentsBucket_fromNewClients(ctx, field)
+	case "previous":
+		return ec.fieldContext_AppointmentsBucket_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppointmentsBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_ChainClientStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_ChainClientStats_total(ctx, field)
+	case "new":
+		return ec.fieldContext_ChainClientStats_new(ctx, field)
+	case "returning":
+		return ec.fieldContext_ChainClientStats_returning(ctx, field)
+	case "active":
+		return ec.fieldContext_ChainClientStats_active(ctx, field)
+	case "lost":
+		return ec.fieldContext_ChainClientStats_lost(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChainClientStats", field.Name)
+}
+
+func (ec *executionContext) childFields_ChainKeyMetrics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revenue":
+		return ec.fieldContext_ChainKeyMetrics_revenue(ctx, field)
+	case "servicesRevenue":
+		return ec.fieldContext_ChainKeyMetrics_servicesRevenue(ctx, field)
+	case "productsRevenue":
+		return ec.fieldContext_ChainKeyMetrics_productsRevenue(ctx, field)
+	case "averageBill":
+		return ec.fieldContext_ChainKeyMetrics_averageBill(ctx, field)
+	case "averageServicesBill":
+		return ec.fieldContext_ChainKeyMetrics_averageServicesBill(ctx, field)
+	case "appointments":
+		return ec.fieldContext_ChainKeyMetrics_appointments(ctx, field)
+	case "clients":
+		return ec.fieldContext_ChainKeyMetrics_clients(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChainKeyMetrics", field.Name)
+}
+
+func (ec *executionContext) childFields_ChainTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "locationIds":
+		return ec.fieldContext_ChainTotals_locationIds(ctx, field)
+	case "range":
+		return ec.fieldContext_ChainTotals_range(ctx, field)
+	case "currency":
+		return ec.fieldContext_ChainTotals_currency(ctx, field)
+	case "revenueDaily":
+		return ec.fieldContext_ChainTotals_revenueDaily(ctx, field)
+	case "appointmentsDaily":
+		return ec.fieldContext_ChainTotals_appointmentsDaily(ctx, field)
+	case "clientsDaily":
+		return ec.fieldContext_ChainTotals_clientsDaily(ctx, field)
+	case "keyMetrics":
+		return ec.fieldContext_ChainTotals_keyMetrics(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChainTotals", field.Name)
+}
+
 func (ec *executionContext) childFields_ClientStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "total":
@@ -1259,6 +3339,34 @@ func (ec *executionContext) childFields_ClientStats(ctx context.Context, field g
 		return ec.fieldContext_ClientStats_lostPercent(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ClientStats", field.Name)
+}
+
+func (ec *executionContext) childFields_ClientsBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ClientsBucket_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ClientsBucket_to(ctx, field)
+	case "total":
+		return ec.fieldContext_ClientsBucket_total(ctx, field)
+	case "new":
+		return ec.fieldContext_ClientsBucket_new(ctx, field)
+	case "returning":
+		return ec.fieldContext_ClientsBucket_returning(ctx, field)
+	case "previous":
+		return ec.fieldContext_ClientsBucket_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClientsBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_CountAndPaid(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_CountAndPaid_count(ctx, field)
+	case "paid":
+		return ec.fieldContext_CountAndPaid_paid(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CountAndPaid", field.Name)
 }
 
 func (ec *executionContext) childFields_Currency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1287,6 +3395,20 @@ func (ec *executionContext) childFields_DailyAppointments(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type DailyAppointments", field.Name)
 }
 
+func (ec *executionContext) childFields_DailyClients(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_DailyClients_date(ctx, field)
+	case "total":
+		return ec.fieldContext_DailyClients_total(ctx, field)
+	case "new":
+		return ec.fieldContext_DailyClients_new(ctx, field)
+	case "returning":
+		return ec.fieldContext_DailyClients_returning(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DailyClients", field.Name)
+}
+
 func (ec *executionContext) childFields_DailyOccupancy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "date":
@@ -1311,6 +3433,186 @@ func (ec *executionContext) childFields_DailyRevenue(ctx context.Context, field 
 		return ec.fieldContext_DailyRevenue_products(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DailyRevenue", field.Name)
+}
+
+func (ec *executionContext) childFields_DailySeries(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "range":
+		return ec.fieldContext_DailySeries_range(ctx, field)
+	case "interval":
+		return ec.fieldContext_DailySeries_interval(ctx, field)
+	case "comparisonRange":
+		return ec.fieldContext_DailySeries_comparisonRange(ctx, field)
+	case "revenue":
+		return ec.fieldContext_DailySeries_revenue(ctx, field)
+	case "appointments":
+		return ec.fieldContext_DailySeries_appointments(ctx, field)
+	case "clients":
+		return ec.fieldContext_DailySeries_clients(ctx, field)
+	case "occupancy":
+		return ec.fieldContext_DailySeries_occupancy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DailySeries", field.Name)
+}
+
+func (ec *executionContext) childFields_DateRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_DateRange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_DateRange_to(ctx, field)
+	case "days":
+		return ec.fieldContext_DateRange_days(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DateRange", field.Name)
+}
+
+func (ec *executionContext) childFields_DayEndClient(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DayEndClient_id(ctx, field)
+	case "name":
+		return ec.fieldContext_DayEndClient_name(ctx, field)
+	case "phone":
+		return ec.fieldContext_DayEndClient_phone(ctx, field)
+	case "email":
+		return ec.fieldContext_DayEndClient_email(ctx, field)
+	case "teamMembers":
+		return ec.fieldContext_DayEndClient_teamMembers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DayEndClient", field.Name)
+}
+
+func (ec *executionContext) childFields_DayEndDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_DayEndDay_date(ctx, field)
+	case "clients":
+		return ec.fieldContext_DayEndDay_clients(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DayEndDay", field.Name)
+}
+
+func (ec *executionContext) childFields_DayEndItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "title":
+		return ec.fieldContext_DayEndItem_title(ctx, field)
+	case "firstCost":
+		return ec.fieldContext_DayEndItem_firstCost(ctx, field)
+	case "discount":
+		return ec.fieldContext_DayEndItem_discount(ctx, field)
+	case "resultCost":
+		return ec.fieldContext_DayEndItem_resultCost(ctx, field)
+	case "payments":
+		return ec.fieldContext_DayEndItem_payments(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DayEndItem", field.Name)
+}
+
+func (ec *executionContext) childFields_DayEndPayment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accountsAmount":
+		return ec.fieldContext_DayEndPayment_accountsAmount(ctx, field)
+	case "loyaltyAmount":
+		return ec.fieldContext_DayEndPayment_loyaltyAmount(ctx, field)
+	case "paymentType":
+		return ec.fieldContext_DayEndPayment_paymentType(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DayEndPayment", field.Name)
+}
+
+func (ec *executionContext) childFields_DayEndReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "range":
+		return ec.fieldContext_DayEndReport_range(ctx, field)
+	case "periodClamped":
+		return ec.fieldContext_DayEndReport_periodClamped(ctx, field)
+	case "detailDates":
+		return ec.fieldContext_DayEndReport_detailDates(ctx, field)
+	case "totals":
+		return ec.fieldContext_DayEndReport_totals(ctx, field)
+	case "accounts":
+		return ec.fieldContext_DayEndReport_accounts(ctx, field)
+	case "discounts":
+		return ec.fieldContext_DayEndReport_discounts(ctx, field)
+	case "totalTakings":
+		return ec.fieldContext_DayEndReport_totalTakings(ctx, field)
+	case "totalDiscounts":
+		return ec.fieldContext_DayEndReport_totalDiscounts(ctx, field)
+	case "currencySymbol":
+		return ec.fieldContext_DayEndReport_currencySymbol(ctx, field)
+	case "clientDetail":
+		return ec.fieldContext_DayEndReport_clientDetail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DayEndReport", field.Name)
+}
+
+func (ec *executionContext) childFields_DayEndTeamMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DayEndTeamMember_id(ctx, field)
+	case "name":
+		return ec.fieldContext_DayEndTeamMember_name(ctx, field)
+	case "services":
+		return ec.fieldContext_DayEndTeamMember_services(ctx, field)
+	case "products":
+		return ec.fieldContext_DayEndTeamMember_products(ctx, field)
+	case "other":
+		return ec.fieldContext_DayEndTeamMember_other(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DayEndTeamMember", field.Name)
+}
+
+func (ec *executionContext) childFields_DayEndTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clients":
+		return ec.fieldContext_DayEndTotals_clients(ctx, field)
+	case "appointments":
+		return ec.fieldContext_DayEndTotals_appointments(ctx, field)
+	case "visits":
+		return ec.fieldContext_DayEndTotals_visits(ctx, field)
+	case "nonVisits":
+		return ec.fieldContext_DayEndTotals_nonVisits(ctx, field)
+	case "services":
+		return ec.fieldContext_DayEndTotals_services(ctx, field)
+	case "products":
+		return ec.fieldContext_DayEndTotals_products(ctx, field)
+	case "memberships":
+		return ec.fieldContext_DayEndTotals_memberships(ctx, field)
+	case "giftCards":
+		return ec.fieldContext_DayEndTotals_giftCards(ctx, field)
+	case "clientsAverage":
+		return ec.fieldContext_DayEndTotals_clientsAverage(ctx, field)
+	case "appointmentsAverage":
+		return ec.fieldContext_DayEndTotals_appointmentsAverage(ctx, field)
+	case "visitsAverage":
+		return ec.fieldContext_DayEndTotals_visitsAverage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DayEndTotals", field.Name)
+}
+
+func (ec *executionContext) childFields_DayReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_DayReport_date(ctx, field)
+	case "clients":
+		return ec.fieldContext_DayReport_clients(ctx, field)
+	case "appointmentsSum":
+		return ec.fieldContext_DayReport_appointmentsSum(ctx, field)
+	case "visitsSum":
+		return ec.fieldContext_DayReport_visitsSum(ctx, field)
+	case "salesSum":
+		return ec.fieldContext_DayReport_salesSum(ctx, field)
+	case "transactionsSum":
+		return ec.fieldContext_DayReport_transactionsSum(ctx, field)
+	case "discount":
+		return ec.fieldContext_DayReport_discount(ctx, field)
+	case "averageWorkload":
+		return ec.fieldContext_DayReport_averageWorkload(ctx, field)
+	case "averageIncome":
+		return ec.fieldContext_DayReport_averageIncome(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DayReport", field.Name)
 }
 
 func (ec *executionContext) childFields_KeyMetrics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1339,6 +3641,28 @@ func (ec *executionContext) childFields_Location(ctx context.Context, field grap
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Location_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Location_name(ctx, field)
+	case "timezone":
+		return ec.fieldContext_Location_timezone(ctx, field)
+	case "currency":
+		return ec.fieldContext_Location_currency(ctx, field)
+	case "loyaltyPrograms":
+		return ec.fieldContext_Location_loyaltyPrograms(ctx, field)
+	case "clientsDaily":
+		return ec.fieldContext_Location_clientsDaily(ctx, field)
+	case "loyaltyRevenue":
+		return ec.fieldContext_Location_loyaltyRevenue(ctx, field)
+	case "loyaltyClients":
+		return ec.fieldContext_Location_loyaltyClients(ctx, field)
+	case "loyaltyTeamMembers":
+		return ec.fieldContext_Location_loyaltyTeamMembers(ctx, field)
+	case "dayEndReport":
+		return ec.fieldContext_Location_dayEndReport(ctx, field)
+	case "dayReport":
+		return ec.fieldContext_Location_dayReport(ctx, field)
+	case "daily":
+		return ec.fieldContext_Location_daily(ctx, field)
 	case "revenueDaily":
 		return ec.fieldContext_Location_revenueDaily(ctx, field)
 	case "occupancyDaily":
@@ -1355,6 +3679,138 @@ func (ec *executionContext) childFields_Location(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Location", field.Name)
 }
 
+func (ec *executionContext) childFields_LocationTimezone(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_LocationTimezone_name(ctx, field)
+	case "fallback":
+		return ec.fieldContext_LocationTimezone_fallback(ctx, field)
+	case "upstreamName":
+		return ec.fieldContext_LocationTimezone_upstreamName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LocationTimezone", field.Name)
+}
+
+func (ec *executionContext) childFields_LoyaltyClientGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "all":
+		return ec.fieldContext_LoyaltyClientGroup_all(ctx, field)
+	case "lost":
+		return ec.fieldContext_LoyaltyClientGroup_lost(ctx, field)
+	case "returning":
+		return ec.fieldContext_LoyaltyClientGroup_returning(ctx, field)
+	case "returningPercent":
+		return ec.fieldContext_LoyaltyClientGroup_returningPercent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoyaltyClientGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_LoyaltyClients(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "range":
+		return ec.fieldContext_LoyaltyClients_range(ctx, field)
+	case "new":
+		return ec.fieldContext_LoyaltyClients_new(ctx, field)
+	case "existing":
+		return ec.fieldContext_LoyaltyClients_existing(ctx, field)
+	case "total":
+		return ec.fieldContext_LoyaltyClients_total(ctx, field)
+	case "days":
+		return ec.fieldContext_LoyaltyClients_days(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoyaltyClients", field.Name)
+}
+
+func (ec *executionContext) childFields_LoyaltyProgram(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LoyaltyProgram_id(ctx, field)
+	case "title":
+		return ec.fieldContext_LoyaltyProgram_title(ctx, field)
+	case "type":
+		return ec.fieldContext_LoyaltyProgram_type(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoyaltyProgram", field.Name)
+}
+
+func (ec *executionContext) childFields_LoyaltyRevenue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "range":
+		return ec.fieldContext_LoyaltyRevenue_range(ctx, field)
+	case "new":
+		return ec.fieldContext_LoyaltyRevenue_new(ctx, field)
+	case "existing":
+		return ec.fieldContext_LoyaltyRevenue_existing(ctx, field)
+	case "total":
+		return ec.fieldContext_LoyaltyRevenue_total(ctx, field)
+	case "currency":
+		return ec.fieldContext_LoyaltyRevenue_currency(ctx, field)
+	case "days":
+		return ec.fieldContext_LoyaltyRevenue_days(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoyaltyRevenue", field.Name)
+}
+
+func (ec *executionContext) childFields_LoyaltyRevenueDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_LoyaltyRevenueDay_date(ctx, field)
+	case "new":
+		return ec.fieldContext_LoyaltyRevenueDay_new(ctx, field)
+	case "existing":
+		return ec.fieldContext_LoyaltyRevenueDay_existing(ctx, field)
+	case "total":
+		return ec.fieldContext_LoyaltyRevenueDay_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoyaltyRevenueDay", field.Name)
+}
+
+func (ec *executionContext) childFields_LoyaltyRevenueGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "all":
+		return ec.fieldContext_LoyaltyRevenueGroup_all(ctx, field)
+	case "returned":
+		return ec.fieldContext_LoyaltyRevenueGroup_returned(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoyaltyRevenueGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_LoyaltyTeamMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LoyaltyTeamMember_id(ctx, field)
+	case "name":
+		return ec.fieldContext_LoyaltyTeamMember_name(ctx, field)
+	case "clients":
+		return ec.fieldContext_LoyaltyTeamMember_clients(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoyaltyTeamMember", field.Name)
+}
+
+func (ec *executionContext) childFields_LoyaltyTeamMembers(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "range":
+		return ec.fieldContext_LoyaltyTeamMembers_range(ctx, field)
+	case "teamMembers":
+		return ec.fieldContext_LoyaltyTeamMembers_teamMembers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoyaltyTeamMembers", field.Name)
+}
+
+func (ec *executionContext) childFields_LoyaltyVisitsDay(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_LoyaltyVisitsDay_date(ctx, field)
+	case "new":
+		return ec.fieldContext_LoyaltyVisitsDay_new(ctx, field)
+	case "existing":
+		return ec.fieldContext_LoyaltyVisitsDay_existing(ctx, field)
+	case "total":
+		return ec.fieldContext_LoyaltyVisitsDay_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoyaltyVisitsDay", field.Name)
+}
+
 func (ec *executionContext) childFields_MoneyComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "current":
@@ -1369,6 +3825,22 @@ func (ec *executionContext) childFields_MoneyComparison(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type MoneyComparison", field.Name)
 }
 
+func (ec *executionContext) childFields_OccupancyBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_OccupancyBucket_from(ctx, field)
+	case "to":
+		return ec.fieldContext_OccupancyBucket_to(ctx, field)
+	case "occupancyPercent":
+		return ec.fieldContext_OccupancyBucket_occupancyPercent(ctx, field)
+	case "noShowPercent":
+		return ec.fieldContext_OccupancyBucket_noShowPercent(ctx, field)
+	case "previous":
+		return ec.fieldContext_OccupancyBucket_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OccupancyBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_PercentComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "current":
@@ -1379,6 +3851,24 @@ func (ec *executionContext) childFields_PercentComparison(ctx context.Context, f
 		return ec.fieldContext_PercentComparison_changePercent(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PercentComparison", field.Name)
+}
+
+func (ec *executionContext) childFields_RevenueBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_RevenueBucket_from(ctx, field)
+	case "to":
+		return ec.fieldContext_RevenueBucket_to(ctx, field)
+	case "total":
+		return ec.fieldContext_RevenueBucket_total(ctx, field)
+	case "services":
+		return ec.fieldContext_RevenueBucket_services(ctx, field)
+	case "products":
+		return ec.fieldContext_RevenueBucket_products(ctx, field)
+	case "previous":
+		return ec.fieldContext_RevenueBucket_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevenueBucket", field.Name)
 }
 
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1393,6 +3883,16 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_twoFactor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
+func (ec *executionContext) childFields_TitledAmount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "title":
+		return ec.fieldContext_TitledAmount_title(ctx, field)
+	case "amount":
+		return ec.fieldContext_TitledAmount_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TitledAmount", field.Name)
 }
 
 func (ec *executionContext) childFields_TwoFactorChallenge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1537,6 +4037,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_DayEndReport_clientDetail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includePersonalData",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includePersonalData"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Location_appointmentSources_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1627,6 +4141,142 @@ func (ec *executionContext) field_Location_appointmentsDaily_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Location_clientsDaily_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (calendar.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (calendar.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AnalyticsFilter, error) {
+			return ec.unmarshalOAnalyticsFilter2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAnalyticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Location_daily_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*calendar.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*calendar.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*model.Period, error) {
+			return ec.unmarshalOPeriod2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐPeriod(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.Interval, error) {
+			return ec.unmarshalOInterval2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "compareTo",
+		func(ctx context.Context, v any) (*model.Comparison, error) {
+			return ec.unmarshalOComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐComparison(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compareTo"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AnalyticsFilter, error) {
+			return ec.unmarshalOAnalyticsFilter2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAnalyticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Location_dayEndReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*calendar.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*calendar.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*model.Period, error) {
+			return ec.unmarshalOPeriod2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐPeriod(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "teamMemberId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["teamMemberId"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Location_dayReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (calendar.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Location_keyMetrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1654,6 +4304,120 @@ func (ec *executionContext) field_Location_keyMetrics_args(ctx context.Context, 
 		return nil, err
 	}
 	args["filter"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Location_loyaltyClients_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "programId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["programId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*calendar.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*calendar.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*model.Period, error) {
+			return ec.unmarshalOPeriod2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐPeriod(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Location_loyaltyRevenue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "programId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["programId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*calendar.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*calendar.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*model.Period, error) {
+			return ec.unmarshalOPeriod2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐPeriod(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Location_loyaltyTeamMembers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "programId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["programId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*calendar.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*calendar.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*model.Period, error) {
+			return ec.unmarshalOPeriod2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐPeriod(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg3
 	return args, nil
 }
 
@@ -1772,6 +4536,44 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_chainTotals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (calendar.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (calendar.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AnalyticsFilter, error) {
+			return ec.unmarshalOAnalyticsFilter2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAnalyticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg3
 	return args, nil
 }
 
@@ -2176,6 +4978,707 @@ func (ec *executionContext) fieldContext_AppointmentStats_changePercent(_ contex
 	return graphql.NewScalarFieldContext("AppointmentStats", field, false, false, "Float")
 }
 
+func (ec *executionContext) _AppointmentsBucket_from(ctx context.Context, field graphql.CollectedField, obj *model.AppointmentsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentsBucket_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentsBucket_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentsBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _AppointmentsBucket_to(ctx context.Context, field graphql.CollectedField, obj *model.AppointmentsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentsBucket_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentsBucket_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentsBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _AppointmentsBucket_total(ctx context.Context, field graphql.CollectedField, obj *model.AppointmentsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentsBucket_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentsBucket_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AppointmentsBucket_online(ctx context.Context, field graphql.CollectedField, obj *model.AppointmentsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentsBucket_online(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Online, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentsBucket_online(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AppointmentsBucket_fromNewClients(ctx context.Context, field graphql.CollectedField, obj *model.AppointmentsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentsBucket_fromNewClients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromNewClients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentsBucket_fromNewClients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppointmentsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AppointmentsBucket_previous(ctx context.Context, field graphql.CollectedField, obj *model.AppointmentsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointmentsBucket_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AppointmentsBucket) graphql.Marshaler {
+			return ec.marshalOAppointmentsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAppointmentsBucket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppointmentsBucket_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppointmentsBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointmentsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainClientStats_total(ctx context.Context, field graphql.CollectedField, obj *model.ChainClientStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainClientStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainClientStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainClientStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainClientStats_new(ctx context.Context, field graphql.CollectedField, obj *model.ChainClientStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainClientStats_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainClientStats_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainClientStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainClientStats_returning(ctx context.Context, field graphql.CollectedField, obj *model.ChainClientStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainClientStats_returning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Returning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainClientStats_returning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainClientStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainClientStats_active(ctx context.Context, field graphql.CollectedField, obj *model.ChainClientStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainClientStats_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainClientStats_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainClientStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainClientStats_lost(ctx context.Context, field graphql.CollectedField, obj *model.ChainClientStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainClientStats_lost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainClientStats_lost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainClientStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChainKeyMetrics_revenue(ctx context.Context, field graphql.CollectedField, obj *model.ChainKeyMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainKeyMetrics_revenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revenue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MoneyStat) graphql.Marshaler {
+			return ec.marshalOMoneyComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐMoneyStat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainKeyMetrics_revenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainKeyMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainKeyMetrics_servicesRevenue(ctx context.Context, field graphql.CollectedField, obj *model.ChainKeyMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainKeyMetrics_servicesRevenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServicesRevenue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MoneyStat) graphql.Marshaler {
+			return ec.marshalOMoneyComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐMoneyStat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainKeyMetrics_servicesRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainKeyMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainKeyMetrics_productsRevenue(ctx context.Context, field graphql.CollectedField, obj *model.ChainKeyMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainKeyMetrics_productsRevenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductsRevenue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MoneyStat) graphql.Marshaler {
+			return ec.marshalOMoneyComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐMoneyStat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainKeyMetrics_productsRevenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainKeyMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainKeyMetrics_averageBill(ctx context.Context, field graphql.CollectedField, obj *model.ChainKeyMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainKeyMetrics_averageBill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageBill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MoneyStat) graphql.Marshaler {
+			return ec.marshalOMoneyComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐMoneyStat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainKeyMetrics_averageBill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainKeyMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainKeyMetrics_averageServicesBill(ctx context.Context, field graphql.CollectedField, obj *model.ChainKeyMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainKeyMetrics_averageServicesBill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageServicesBill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.MoneyStat) graphql.Marshaler {
+			return ec.marshalOMoneyComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐMoneyStat(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainKeyMetrics_averageServicesBill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainKeyMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoneyComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainKeyMetrics_appointments(ctx context.Context, field graphql.CollectedField, obj *model.ChainKeyMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainKeyMetrics_appointments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Appointments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.AppointmentStats) graphql.Marshaler {
+			return ec.marshalOAppointmentStats2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐAppointmentStats(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainKeyMetrics_appointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainKeyMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointmentStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainKeyMetrics_clients(ctx context.Context, field graphql.CollectedField, obj *model.ChainKeyMetrics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainKeyMetrics_clients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChainClientStats) graphql.Marshaler {
+			return ec.marshalOChainClientStats2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐChainClientStats(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainKeyMetrics_clients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainKeyMetrics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChainClientStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainTotals_locationIds(ctx context.Context, field graphql.CollectedField, obj *model.ChainTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainTotals_locationIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LocationIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainTotals_locationIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainTotals", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChainTotals_range(ctx context.Context, field graphql.CollectedField, obj *model.ChainTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainTotals_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Range, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateRange) graphql.Marshaler {
+			return ec.marshalNDateRange2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDateRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainTotals_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainTotals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainTotals_currency(ctx context.Context, field graphql.CollectedField, obj *model.ChainTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainTotals_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChainTotals().Currency(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Currency) graphql.Marshaler {
+			return ec.marshalOCurrency2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐCurrency(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainTotals_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainTotals",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Currency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainTotals_revenueDaily(ctx context.Context, field graphql.CollectedField, obj *model.ChainTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainTotals_revenueDaily(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChainTotals().RevenueDaily(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*upstream.RevenueDay) graphql.Marshaler {
+			return ec.marshalODailyRevenue2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐRevenueDayᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainTotals_revenueDaily(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainTotals",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailyRevenue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainTotals_appointmentsDaily(ctx context.Context, field graphql.CollectedField, obj *model.ChainTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainTotals_appointmentsDaily(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChainTotals().AppointmentsDaily(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*upstream.AppointmentsDay) graphql.Marshaler {
+			return ec.marshalODailyAppointments2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐAppointmentsDayᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainTotals_appointmentsDaily(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainTotals",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailyAppointments(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainTotals_clientsDaily(ctx context.Context, field graphql.CollectedField, obj *model.ChainTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainTotals_clientsDaily(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChainTotals().ClientsDaily(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*upstream.ClientsDay) graphql.Marshaler {
+			return ec.marshalODailyClients2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐClientsDayᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainTotals_clientsDaily(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainTotals",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailyClients(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChainTotals_keyMetrics(ctx context.Context, field graphql.CollectedField, obj *model.ChainTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainTotals_keyMetrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChainTotals().KeyMetrics(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChainKeyMetrics) graphql.Marshaler {
+			return ec.marshalOChainKeyMetrics2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐChainKeyMetrics(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChainTotals_keyMetrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainTotals",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChainKeyMetrics(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ClientStats_total(ctx context.Context, field graphql.CollectedField, obj *upstream.ClientStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2360,6 +5863,199 @@ func (ec *executionContext) fieldContext_ClientStats_lostPercent(_ context.Conte
 	return graphql.NewScalarFieldContext("ClientStats", field, false, false, "Float")
 }
 
+func (ec *executionContext) _ClientsBucket_from(ctx context.Context, field graphql.CollectedField, obj *model.ClientsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientsBucket_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientsBucket_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientsBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ClientsBucket_to(ctx context.Context, field graphql.CollectedField, obj *model.ClientsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientsBucket_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientsBucket_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientsBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ClientsBucket_total(ctx context.Context, field graphql.CollectedField, obj *model.ClientsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientsBucket_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientsBucket_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClientsBucket_new(ctx context.Context, field graphql.CollectedField, obj *model.ClientsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientsBucket_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientsBucket_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClientsBucket_returning(ctx context.Context, field graphql.CollectedField, obj *model.ClientsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientsBucket_returning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Returning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientsBucket_returning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientsBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClientsBucket_previous(ctx context.Context, field graphql.CollectedField, obj *model.ClientsBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientsBucket_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ClientsBucket) graphql.Marshaler {
+			return ec.marshalOClientsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐClientsBucket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClientsBucket_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientsBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClientsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CountAndPaid_count(ctx context.Context, field graphql.CollectedField, obj *model.CountAndPaid) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountAndPaid_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountAndPaid_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountAndPaid", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CountAndPaid_paid(ctx context.Context, field graphql.CollectedField, obj *model.CountAndPaid) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CountAndPaid_paid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CountAndPaid_paid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CountAndPaid", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Currency_iso(ctx context.Context, field graphql.CollectedField, obj *model.Currency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2521,6 +6217,98 @@ func (ec *executionContext) fieldContext_DailyAppointments_fromNewClients(_ cont
 	return graphql.NewScalarFieldContext("DailyAppointments", field, false, false, "Int")
 }
 
+func (ec *executionContext) _DailyClients_date(ctx context.Context, field graphql.CollectedField, obj *upstream.ClientsDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyClients_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyClients_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyClients", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DailyClients_total(ctx context.Context, field graphql.CollectedField, obj *upstream.ClientsDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyClients_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyClients_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyClients", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DailyClients_new(ctx context.Context, field graphql.CollectedField, obj *upstream.ClientsDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyClients_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyClients_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyClients", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DailyClients_returning(ctx context.Context, field graphql.CollectedField, obj *upstream.ClientsDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailyClients_returning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Returning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailyClients_returning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailyClients", field, false, false, "Int")
+}
+
 func (ec *executionContext) _DailyOccupancy_date(ctx context.Context, field graphql.CollectedField, obj *upstream.OccupancyDay) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2680,6 +6468,1587 @@ func (ec *executionContext) _DailyRevenue_products(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_DailyRevenue_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DailyRevenue", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DailySeries_range(ctx context.Context, field graphql.CollectedField, obj *model.DailySeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailySeries_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Range, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateRange) graphql.Marshaler {
+			return ec.marshalNDateRange2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDateRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailySeries_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DailySeries",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DailySeries_interval(ctx context.Context, field graphql.CollectedField, obj *model.DailySeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailySeries_interval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interval, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Interval) graphql.Marshaler {
+			return ec.marshalNInterval2githubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐInterval(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DailySeries_interval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DailySeries", field, false, false, "Interval")
+}
+
+func (ec *executionContext) _DailySeries_comparisonRange(ctx context.Context, field graphql.CollectedField, obj *model.DailySeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailySeries_comparisonRange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComparisonRange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateRange) graphql.Marshaler {
+			return ec.marshalODateRange2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDateRange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailySeries_comparisonRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DailySeries",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DailySeries_revenue(ctx context.Context, field graphql.CollectedField, obj *model.DailySeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailySeries_revenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailySeries().Revenue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RevenueBucket) graphql.Marshaler {
+			return ec.marshalORevenueBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐRevenueBucketᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailySeries_revenue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DailySeries",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevenueBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DailySeries_appointments(ctx context.Context, field graphql.CollectedField, obj *model.DailySeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailySeries_appointments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailySeries().Appointments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AppointmentsBucket) graphql.Marshaler {
+			return ec.marshalOAppointmentsBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAppointmentsBucketᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailySeries_appointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DailySeries",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointmentsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DailySeries_clients(ctx context.Context, field graphql.CollectedField, obj *model.DailySeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailySeries_clients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailySeries().Clients(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ClientsBucket) graphql.Marshaler {
+			return ec.marshalOClientsBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐClientsBucketᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailySeries_clients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DailySeries",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClientsBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DailySeries_occupancy(ctx context.Context, field graphql.CollectedField, obj *model.DailySeries) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DailySeries_occupancy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DailySeries().Occupancy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OccupancyBucket) graphql.Marshaler {
+			return ec.marshalOOccupancyBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐOccupancyBucketᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DailySeries_occupancy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DailySeries",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OccupancyBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DateRange_from(ctx context.Context, field graphql.CollectedField, obj *model.DateRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DateRange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DateRange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DateRange", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DateRange_to(ctx context.Context, field graphql.CollectedField, obj *model.DateRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DateRange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DateRange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DateRange", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DateRange_days(ctx context.Context, field graphql.CollectedField, obj *model.DateRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DateRange_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DateRange_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DateRange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DayEndClient_id(ctx context.Context, field graphql.CollectedField, obj *model.DayEndClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndClient_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndClient_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndClient", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DayEndClient_name(ctx context.Context, field graphql.CollectedField, obj *model.DayEndClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndClient_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndClient_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _DayEndClient_phone(ctx context.Context, field graphql.CollectedField, obj *model.DayEndClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndClient_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndClient_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _DayEndClient_email(ctx context.Context, field graphql.CollectedField, obj *model.DayEndClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndClient_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndClient_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _DayEndClient_teamMembers(ctx context.Context, field graphql.CollectedField, obj *model.DayEndClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndClient_teamMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TeamMembers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DayEndTeamMember) graphql.Marshaler {
+			return ec.marshalNDayEndTeamMember2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndTeamMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndClient_teamMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayEndClient",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DayEndTeamMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayEndDay_date(ctx context.Context, field graphql.CollectedField, obj *model.DayEndDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndDay_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndDay_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndDay", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DayEndDay_clients(ctx context.Context, field graphql.CollectedField, obj *model.DayEndDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndDay_clients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DayEndClient) graphql.Marshaler {
+			return ec.marshalNDayEndClient2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndClientᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndDay_clients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayEndDay",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DayEndClient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayEndItem_title(ctx context.Context, field graphql.CollectedField, obj *model.DayEndItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndItem_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndItem_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _DayEndItem_firstCost(ctx context.Context, field graphql.CollectedField, obj *model.DayEndItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndItem_firstCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndItem_firstCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayEndItem_discount(ctx context.Context, field graphql.CollectedField, obj *model.DayEndItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndItem_discount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndItem_discount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayEndItem_resultCost(ctx context.Context, field graphql.CollectedField, obj *model.DayEndItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndItem_resultCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResultCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndItem_resultCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayEndItem_payments(ctx context.Context, field graphql.CollectedField, obj *model.DayEndItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndItem_payments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DayEndPayment) graphql.Marshaler {
+			return ec.marshalNDayEndPayment2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndPaymentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndItem_payments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayEndItem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DayEndPayment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayEndPayment_accountsAmount(ctx context.Context, field graphql.CollectedField, obj *model.DayEndPayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndPayment_accountsAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountsAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndPayment_accountsAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndPayment", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayEndPayment_loyaltyAmount(ctx context.Context, field graphql.CollectedField, obj *model.DayEndPayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndPayment_loyaltyAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoyaltyAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndPayment_loyaltyAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndPayment", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayEndPayment_paymentType(ctx context.Context, field graphql.CollectedField, obj *model.DayEndPayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndPayment_paymentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndPayment_paymentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndPayment", field, false, false, "String")
+}
+
+func (ec *executionContext) _DayEndReport_range(ctx context.Context, field graphql.CollectedField, obj *model.DayEndReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndReport_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Range, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateRange) graphql.Marshaler {
+			return ec.marshalNDateRange2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDateRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndReport_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayEndReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayEndReport_periodClamped(ctx context.Context, field graphql.CollectedField, obj *model.DayEndReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndReport_periodClamped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodClamped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndReport_periodClamped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DayEndReport_detailDates(ctx context.Context, field graphql.CollectedField, obj *model.DayEndReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndReport_detailDates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DetailDates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2ᚕgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndReport_detailDates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndReport", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DayEndReport_totals(ctx context.Context, field graphql.CollectedField, obj *model.DayEndReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndReport_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DayEndTotals) graphql.Marshaler {
+			return ec.marshalNDayEndTotals2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndTotals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndReport_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayEndReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DayEndTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayEndReport_accounts(ctx context.Context, field graphql.CollectedField, obj *model.DayEndReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndReport_accounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*upstream.TitledAmount) graphql.Marshaler {
+			return ec.marshalNTitledAmount2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐTitledAmountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndReport_accounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayEndReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TitledAmount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayEndReport_discounts(ctx context.Context, field graphql.CollectedField, obj *model.DayEndReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndReport_discounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*upstream.TitledAmount) graphql.Marshaler {
+			return ec.marshalNTitledAmount2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐTitledAmountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndReport_discounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayEndReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TitledAmount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayEndReport_totalTakings(ctx context.Context, field graphql.CollectedField, obj *model.DayEndReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndReport_totalTakings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalTakings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndReport_totalTakings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayEndReport_totalDiscounts(ctx context.Context, field graphql.CollectedField, obj *model.DayEndReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndReport_totalDiscounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalDiscounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndReport_totalDiscounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayEndReport_currencySymbol(ctx context.Context, field graphql.CollectedField, obj *model.DayEndReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndReport_currencySymbol(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrencySymbol, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndReport_currencySymbol(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _DayEndReport_clientDetail(ctx context.Context, field graphql.CollectedField, obj *model.DayEndReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndReport_clientDetail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.DayEndReport().ClientDetail(ctx, obj, fc.Args["includePersonalData"].(bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DayEndDay) graphql.Marshaler {
+			return ec.marshalODayEndDay2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndDayᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndReport_clientDetail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayEndReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DayEndDay(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_DayEndReport_clientDetail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayEndTeamMember_id(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTeamMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTeamMember_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTeamMember_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndTeamMember", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DayEndTeamMember_name(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTeamMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTeamMember_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTeamMember_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndTeamMember", field, false, false, "String")
+}
+
+func (ec *executionContext) _DayEndTeamMember_services(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTeamMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTeamMember_services(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Services, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DayEndItem) graphql.Marshaler {
+			return ec.marshalNDayEndItem2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTeamMember_services(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayEndTeamMember",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DayEndItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayEndTeamMember_products(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTeamMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTeamMember_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Products, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DayEndItem) graphql.Marshaler {
+			return ec.marshalNDayEndItem2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTeamMember_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayEndTeamMember",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DayEndItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayEndTeamMember_other(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTeamMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTeamMember_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Other, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DayEndItem) graphql.Marshaler {
+			return ec.marshalODayEndItem2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndItem(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTeamMember_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayEndTeamMember",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DayEndItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayEndTotals_clients(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTotals_clients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTotals_clients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DayEndTotals_appointments(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTotals_appointments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Appointments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTotals_appointments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DayEndTotals_visits(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTotals_visits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Visits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTotals_visits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DayEndTotals_nonVisits(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTotals_nonVisits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NonVisits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTotals_nonVisits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DayEndTotals_services(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTotals_services(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Services, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CountAndPaid) graphql.Marshaler {
+			return ec.marshalNCountAndPaid2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐCountAndPaid(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTotals_services(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayEndTotals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountAndPaid(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayEndTotals_products(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTotals_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Products, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CountAndPaid) graphql.Marshaler {
+			return ec.marshalNCountAndPaid2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐCountAndPaid(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTotals_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayEndTotals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountAndPaid(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayEndTotals_memberships(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTotals_memberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Memberships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CountAndPaid) graphql.Marshaler {
+			return ec.marshalNCountAndPaid2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐCountAndPaid(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTotals_memberships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayEndTotals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountAndPaid(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayEndTotals_giftCards(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTotals_giftCards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GiftCards, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CountAndPaid) graphql.Marshaler {
+			return ec.marshalNCountAndPaid2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐCountAndPaid(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTotals_giftCards(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DayEndTotals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CountAndPaid(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DayEndTotals_clientsAverage(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTotals_clientsAverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientsAverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTotals_clientsAverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndTotals", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayEndTotals_appointmentsAverage(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTotals_appointmentsAverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppointmentsAverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTotals_appointmentsAverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndTotals", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayEndTotals_visitsAverage(ctx context.Context, field graphql.CollectedField, obj *model.DayEndTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayEndTotals_visitsAverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VisitsAverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayEndTotals_visitsAverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayEndTotals", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayReport_date(ctx context.Context, field graphql.CollectedField, obj *upstream.DayReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayReport_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayReport_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayReport", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DayReport_clients(ctx context.Context, field graphql.CollectedField, obj *upstream.DayReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayReport_clients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayReport_clients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DayReport_appointmentsSum(ctx context.Context, field graphql.CollectedField, obj *upstream.DayReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayReport_appointmentsSum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppointmentsSum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayReport_appointmentsSum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayReport_visitsSum(ctx context.Context, field graphql.CollectedField, obj *upstream.DayReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayReport_visitsSum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VisitsSum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayReport_visitsSum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayReport_salesSum(ctx context.Context, field graphql.CollectedField, obj *upstream.DayReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayReport_salesSum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SalesSum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayReport_salesSum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayReport_transactionsSum(ctx context.Context, field graphql.CollectedField, obj *upstream.DayReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayReport_transactionsSum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransactionsSum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayReport_transactionsSum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayReport_discount(ctx context.Context, field graphql.CollectedField, obj *upstream.DayReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayReport_discount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayReport_discount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayReport_averageWorkload(ctx context.Context, field graphql.CollectedField, obj *upstream.DayReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayReport_averageWorkload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageWorkload, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayReport_averageWorkload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DayReport_averageIncome(ctx context.Context, field graphql.CollectedField, obj *upstream.DayReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DayReport_averageIncome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageIncome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DayReport_averageIncome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DayReport", field, false, false, "Float")
 }
 
 func (ec *executionContext) _KeyMetrics_revenue(ctx context.Context, field graphql.CollectedField, obj *upstream.Overall) (ret graphql.Marshaler) {
@@ -2961,6 +8330,433 @@ func (ec *executionContext) fieldContext_Location_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Location", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Location_name(ctx context.Context, field graphql.CollectedField, obj *model.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Location().Name(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, true, true, "String")
+}
+
+func (ec *executionContext) _Location_timezone(ctx context.Context, field graphql.CollectedField, obj *model.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_timezone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Location().Timezone(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocationTimezone) graphql.Marshaler {
+			return ec.marshalOLocationTimezone2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLocationTimezone(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_timezone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Location",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocationTimezone(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Location_currency(ctx context.Context, field graphql.CollectedField, obj *model.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Location().Currency(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Currency) graphql.Marshaler {
+			return ec.marshalOCurrency2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐCurrency(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Location",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Currency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Location_loyaltyPrograms(ctx context.Context, field graphql.CollectedField, obj *model.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_loyaltyPrograms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Location().LoyaltyPrograms(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LoyaltyProgram) graphql.Marshaler {
+			return ec.marshalOLoyaltyProgram2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyProgramᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_loyaltyPrograms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Location",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoyaltyProgram(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Location_clientsDaily(ctx context.Context, field graphql.CollectedField, obj *model.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_clientsDaily(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Location().ClientsDaily(ctx, obj, fc.Args["from"].(calendar.Date), fc.Args["to"].(calendar.Date), fc.Args["filter"].(*model.AnalyticsFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*upstream.ClientsDay) graphql.Marshaler {
+			return ec.marshalODailyClients2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐClientsDayᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_clientsDaily(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Location",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailyClients(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Location_clientsDaily_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Location_loyaltyRevenue(ctx context.Context, field graphql.CollectedField, obj *model.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_loyaltyRevenue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Location().LoyaltyRevenue(ctx, obj, fc.Args["programId"].(string), fc.Args["from"].(*calendar.Date), fc.Args["to"].(*calendar.Date), fc.Args["period"].(*model.Period))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LoyaltyRevenue) graphql.Marshaler {
+			return ec.marshalOLoyaltyRevenue2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyRevenue(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_loyaltyRevenue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Location",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoyaltyRevenue(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Location_loyaltyRevenue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Location_loyaltyClients(ctx context.Context, field graphql.CollectedField, obj *model.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_loyaltyClients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Location().LoyaltyClients(ctx, obj, fc.Args["programId"].(string), fc.Args["from"].(*calendar.Date), fc.Args["to"].(*calendar.Date), fc.Args["period"].(*model.Period))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LoyaltyClients) graphql.Marshaler {
+			return ec.marshalOLoyaltyClients2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyClients(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_loyaltyClients(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Location",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoyaltyClients(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Location_loyaltyClients_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Location_loyaltyTeamMembers(ctx context.Context, field graphql.CollectedField, obj *model.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_loyaltyTeamMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Location().LoyaltyTeamMembers(ctx, obj, fc.Args["programId"].(string), fc.Args["from"].(*calendar.Date), fc.Args["to"].(*calendar.Date), fc.Args["period"].(*model.Period))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LoyaltyTeamMembers) graphql.Marshaler {
+			return ec.marshalOLoyaltyTeamMembers2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyTeamMembers(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_loyaltyTeamMembers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Location",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoyaltyTeamMembers(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Location_loyaltyTeamMembers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Location_dayEndReport(ctx context.Context, field graphql.CollectedField, obj *model.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_dayEndReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Location().DayEndReport(ctx, obj, fc.Args["from"].(*calendar.Date), fc.Args["to"].(*calendar.Date), fc.Args["period"].(*model.Period), fc.Args["teamMemberId"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DayEndReport) graphql.Marshaler {
+			return ec.marshalODayEndReport2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndReport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_dayEndReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Location",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DayEndReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Location_dayEndReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Location_dayReport(ctx context.Context, field graphql.CollectedField, obj *model.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_dayReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Location().DayReport(ctx, obj, fc.Args["date"].(calendar.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.DayReport) graphql.Marshaler {
+			return ec.marshalODayReport2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐDayReport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_dayReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Location",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DayReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Location_dayReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Location_daily(ctx context.Context, field graphql.CollectedField, obj *model.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_daily(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Location().Daily(ctx, obj, fc.Args["from"].(*calendar.Date), fc.Args["to"].(*calendar.Date), fc.Args["period"].(*model.Period), fc.Args["interval"].(*model.Interval), fc.Args["compareTo"].(*model.Comparison), fc.Args["filter"].(*model.AnalyticsFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DailySeries) graphql.Marshaler {
+			return ec.marshalODailySeries2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDailySeries(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_daily(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Location",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DailySeries(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Location_daily_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Location_revenueDaily(ctx context.Context, field graphql.CollectedField, obj *model.Location) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3225,6 +9021,960 @@ func (ec *executionContext) fieldContext_Location_keyMetrics(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _LocationTimezone_name(ctx context.Context, field graphql.CollectedField, obj *model.LocationTimezone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocationTimezone_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocationTimezone_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocationTimezone", field, false, false, "String")
+}
+
+func (ec *executionContext) _LocationTimezone_fallback(ctx context.Context, field graphql.CollectedField, obj *model.LocationTimezone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocationTimezone_fallback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fallback, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocationTimezone_fallback(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocationTimezone", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LocationTimezone_upstreamName(ctx context.Context, field graphql.CollectedField, obj *model.LocationTimezone) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocationTimezone_upstreamName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpstreamName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LocationTimezone_upstreamName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocationTimezone", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoyaltyClientGroup_all(ctx context.Context, field graphql.CollectedField, obj *upstream.LoyaltyClientCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyClientGroup_all(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.All, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyClientGroup_all(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyClientGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoyaltyClientGroup_lost(ctx context.Context, field graphql.CollectedField, obj *upstream.LoyaltyClientCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyClientGroup_lost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyClientGroup_lost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyClientGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoyaltyClientGroup_returning(ctx context.Context, field graphql.CollectedField, obj *upstream.LoyaltyClientCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyClientGroup_returning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Returned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyClientGroup_returning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyClientGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoyaltyClientGroup_returningPercent(ctx context.Context, field graphql.CollectedField, obj *upstream.LoyaltyClientCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyClientGroup_returningPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReturnedPercent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyClientGroup_returningPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyClientGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoyaltyClients_range(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyClients) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyClients_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Range, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateRange) graphql.Marshaler {
+			return ec.marshalNDateRange2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDateRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyClients_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoyaltyClients",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoyaltyClients_new(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyClients) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyClients_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.LoyaltyClientCounts) graphql.Marshaler {
+			return ec.marshalNLoyaltyClientGroup2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐLoyaltyClientCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyClients_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoyaltyClients",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoyaltyClientGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoyaltyClients_existing(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyClients) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyClients_existing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Existing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.LoyaltyClientCounts) graphql.Marshaler {
+			return ec.marshalNLoyaltyClientGroup2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐLoyaltyClientCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyClients_existing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoyaltyClients",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoyaltyClientGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoyaltyClients_total(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyClients) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyClients_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.LoyaltyClientCounts) graphql.Marshaler {
+			return ec.marshalNLoyaltyClientGroup2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐLoyaltyClientCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyClients_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoyaltyClients",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoyaltyClientGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoyaltyClients_days(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyClients) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyClients_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LoyaltyVisitsDay) graphql.Marshaler {
+			return ec.marshalNLoyaltyVisitsDay2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyVisitsDayᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyClients_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoyaltyClients",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoyaltyVisitsDay(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoyaltyProgram_id(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyProgram) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyProgram_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyProgram_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyProgram", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LoyaltyProgram_title(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyProgram) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyProgram_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyProgram_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyProgram", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoyaltyProgram_type(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyProgram) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyProgram_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyProgram_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyProgram", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoyaltyRevenue_range(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyRevenue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyRevenue_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Range, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateRange) graphql.Marshaler {
+			return ec.marshalNDateRange2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDateRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyRevenue_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoyaltyRevenue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoyaltyRevenue_new(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyRevenue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyRevenue_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.LoyaltySums) graphql.Marshaler {
+			return ec.marshalNLoyaltyRevenueGroup2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐLoyaltySums(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyRevenue_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoyaltyRevenue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoyaltyRevenueGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoyaltyRevenue_existing(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyRevenue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyRevenue_existing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Existing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.LoyaltySums) graphql.Marshaler {
+			return ec.marshalNLoyaltyRevenueGroup2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐLoyaltySums(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyRevenue_existing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoyaltyRevenue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoyaltyRevenueGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoyaltyRevenue_total(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyRevenue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyRevenue_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.LoyaltySums) graphql.Marshaler {
+			return ec.marshalNLoyaltyRevenueGroup2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐLoyaltySums(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyRevenue_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoyaltyRevenue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoyaltyRevenueGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoyaltyRevenue_currency(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyRevenue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyRevenue_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Currency) graphql.Marshaler {
+			return ec.marshalNCurrency2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐCurrency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyRevenue_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoyaltyRevenue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Currency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoyaltyRevenue_days(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyRevenue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyRevenue_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LoyaltyRevenueDay) graphql.Marshaler {
+			return ec.marshalNLoyaltyRevenueDay2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyRevenueDayᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyRevenue_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoyaltyRevenue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoyaltyRevenueDay(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoyaltyRevenueDay_date(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyRevenueDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyRevenueDay_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyRevenueDay_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyRevenueDay", field, false, false, "Date")
+}
+
+func (ec *executionContext) _LoyaltyRevenueDay_new(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyRevenueDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyRevenueDay_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyRevenueDay_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyRevenueDay", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoyaltyRevenueDay_existing(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyRevenueDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyRevenueDay_existing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Existing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyRevenueDay_existing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyRevenueDay", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoyaltyRevenueDay_total(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyRevenueDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyRevenueDay_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyRevenueDay_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyRevenueDay", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoyaltyRevenueGroup_all(ctx context.Context, field graphql.CollectedField, obj *upstream.LoyaltySums) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyRevenueGroup_all(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.All, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyRevenueGroup_all(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyRevenueGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoyaltyRevenueGroup_returned(ctx context.Context, field graphql.CollectedField, obj *upstream.LoyaltySums) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyRevenueGroup_returned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Returned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyRevenueGroup_returned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyRevenueGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoyaltyTeamMember_id(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyTeamMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyTeamMember_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyTeamMember_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyTeamMember", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LoyaltyTeamMember_name(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyTeamMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyTeamMember_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyTeamMember_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyTeamMember", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoyaltyTeamMember_clients(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyTeamMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyTeamMember_clients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *upstream.LoyaltyClientCounts) graphql.Marshaler {
+			return ec.marshalNLoyaltyClientGroup2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐLoyaltyClientCounts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyTeamMember_clients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoyaltyTeamMember",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoyaltyClientGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoyaltyTeamMembers_range(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyTeamMembers) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyTeamMembers_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Range, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DateRange) graphql.Marshaler {
+			return ec.marshalNDateRange2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDateRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyTeamMembers_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoyaltyTeamMembers",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DateRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoyaltyTeamMembers_teamMembers(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyTeamMembers) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyTeamMembers_teamMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TeamMembers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LoyaltyTeamMember) graphql.Marshaler {
+			return ec.marshalNLoyaltyTeamMember2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyTeamMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyTeamMembers_teamMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoyaltyTeamMembers",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoyaltyTeamMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoyaltyVisitsDay_date(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyVisitsDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyVisitsDay_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyVisitsDay_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyVisitsDay", field, false, false, "Date")
+}
+
+func (ec *executionContext) _LoyaltyVisitsDay_new(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyVisitsDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyVisitsDay_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyVisitsDay_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyVisitsDay", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoyaltyVisitsDay_existing(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyVisitsDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyVisitsDay_existing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Existing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyVisitsDay_existing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyVisitsDay", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoyaltyVisitsDay_total(ctx context.Context, field graphql.CollectedField, obj *model.LoyaltyVisitsDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoyaltyVisitsDay_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoyaltyVisitsDay_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoyaltyVisitsDay", field, false, false, "Int")
+}
+
 func (ec *executionContext) _MoneyComparison_current(ctx context.Context, field graphql.CollectedField, obj *upstream.MoneyStat) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3437,6 +10187,130 @@ func (ec *executionContext) fieldContext_Mutation_logout(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Boolean")
 }
 
+func (ec *executionContext) _OccupancyBucket_from(ctx context.Context, field graphql.CollectedField, obj *model.OccupancyBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OccupancyBucket_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OccupancyBucket_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OccupancyBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _OccupancyBucket_to(ctx context.Context, field graphql.CollectedField, obj *model.OccupancyBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OccupancyBucket_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OccupancyBucket_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OccupancyBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _OccupancyBucket_occupancyPercent(ctx context.Context, field graphql.CollectedField, obj *model.OccupancyBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OccupancyBucket_occupancyPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OccupancyPercent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OccupancyBucket_occupancyPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OccupancyBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _OccupancyBucket_noShowPercent(ctx context.Context, field graphql.CollectedField, obj *model.OccupancyBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OccupancyBucket_noShowPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NoShowPercent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OccupancyBucket_noShowPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OccupancyBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _OccupancyBucket_previous(ctx context.Context, field graphql.CollectedField, obj *model.OccupancyBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OccupancyBucket_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OccupancyBucket) graphql.Marshaler {
+			return ec.marshalOOccupancyBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐOccupancyBucket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OccupancyBucket_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OccupancyBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OccupancyBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PercentComparison_current(ctx context.Context, field graphql.CollectedField, obj *upstream.PercentStat) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3626,6 +10500,82 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_myLocations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myLocations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MyLocations(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Location) graphql.Marshaler {
+			return ec.marshalOLocation2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLocationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myLocations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_chainTotals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_chainTotals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ChainTotals(ctx, fc.Args["ids"].([]string), fc.Args["from"].(calendar.Date), fc.Args["to"].(calendar.Date), fc.Args["filter"].(*model.AnalyticsFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChainTotals) graphql.Marshaler {
+			return ec.marshalOChainTotals2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐChainTotals(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_chainTotals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChainTotals(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_chainTotals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3697,6 +10647,153 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevenueBucket_from(ctx context.Context, field graphql.CollectedField, obj *model.RevenueBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueBucket_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueBucket_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _RevenueBucket_to(ctx context.Context, field graphql.CollectedField, obj *model.RevenueBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueBucket_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v calendar.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueBucket_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueBucket", field, false, false, "Date")
+}
+
+func (ec *executionContext) _RevenueBucket_total(ctx context.Context, field graphql.CollectedField, obj *model.RevenueBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueBucket_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueBucket_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RevenueBucket_services(ctx context.Context, field graphql.CollectedField, obj *model.RevenueBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueBucket_services(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Services, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueBucket_services(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RevenueBucket_products(ctx context.Context, field graphql.CollectedField, obj *model.RevenueBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueBucket_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Products, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueBucket_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevenueBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RevenueBucket_previous(ctx context.Context, field graphql.CollectedField, obj *model.RevenueBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevenueBucket_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevenueBucket) graphql.Marshaler {
+			return ec.marshalORevenueBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐRevenueBucket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevenueBucket_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevenueBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevenueBucket(ctx, field)
 		},
 	}
 	return fc, nil
@@ -3810,6 +10907,52 @@ func (ec *executionContext) fieldContext_Session_twoFactor(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TitledAmount_title(ctx context.Context, field graphql.CollectedField, obj *upstream.TitledAmount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TitledAmount_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TitledAmount_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TitledAmount", field, false, false, "String")
+}
+
+func (ec *executionContext) _TitledAmount_amount(ctx context.Context, field graphql.CollectedField, obj *upstream.TitledAmount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TitledAmount_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TitledAmount_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TitledAmount", field, false, false, "Float")
 }
 
 func (ec *executionContext) _TwoFactorChallenge_id(ctx context.Context, field graphql.CollectedField, obj *model.TwoFactorChallenge) (ret graphql.Marshaler) {
@@ -5231,6 +12374,248 @@ func (ec *executionContext) _AppointmentStats(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var appointmentsBucketImplementors = []string{"AppointmentsBucket"}
+
+func (ec *executionContext) _AppointmentsBucket(ctx context.Context, sel ast.SelectionSet, obj *model.AppointmentsBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appointmentsBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppointmentsBucket")
+		case "from":
+			out.Values[i] = ec._AppointmentsBucket_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._AppointmentsBucket_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._AppointmentsBucket_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "online":
+			out.Values[i] = ec._AppointmentsBucket_online(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fromNewClients":
+			out.Values[i] = ec._AppointmentsBucket_fromNewClients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._AppointmentsBucket_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chainClientStatsImplementors = []string{"ChainClientStats"}
+
+func (ec *executionContext) _ChainClientStats(ctx context.Context, sel ast.SelectionSet, obj *model.ChainClientStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chainClientStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChainClientStats")
+		case "total":
+			out.Values[i] = ec._ChainClientStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._ChainClientStats_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returning":
+			out.Values[i] = ec._ChainClientStats_returning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._ChainClientStats_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lost":
+			out.Values[i] = ec._ChainClientStats_lost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chainKeyMetricsImplementors = []string{"ChainKeyMetrics"}
+
+func (ec *executionContext) _ChainKeyMetrics(ctx context.Context, sel ast.SelectionSet, obj *model.ChainKeyMetrics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chainKeyMetricsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChainKeyMetrics")
+		case "revenue":
+			out.Values[i] = ec._ChainKeyMetrics_revenue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "servicesRevenue":
+			out.Values[i] = ec._ChainKeyMetrics_servicesRevenue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "productsRevenue":
+			out.Values[i] = ec._ChainKeyMetrics_productsRevenue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "averageBill":
+			out.Values[i] = ec._ChainKeyMetrics_averageBill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "averageServicesBill":
+			out.Values[i] = ec._ChainKeyMetrics_averageServicesBill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "appointments":
+			out.Values[i] = ec._ChainKeyMetrics_appointments(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "clients":
+			out.Values[i] = ec._ChainKeyMetrics_clients(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var chainTotalsImplementors = []string{"ChainTotals"}
+
+func (ec *executionContext) _ChainTotals(ctx context.Context, sel ast.SelectionSet, obj *model.ChainTotals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, chainTotalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChainTotals")
+		case "locationIds":
+			out.Values[i] = ec._ChainTotals_locationIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "range":
+			out.Values[i] = ec._ChainTotals_range(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "currency":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChainTotals_currency(ctx, field, obj)
+				})
+		case "revenueDaily":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChainTotals_revenueDaily(ctx, field, obj)
+				})
+		case "appointmentsDaily":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChainTotals_appointmentsDaily(ctx, field, obj)
+				})
+		case "clientsDaily":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChainTotals_clientsDaily(ctx, field, obj)
+				})
+		case "keyMetrics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChainTotals_keyMetrics(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var clientStatsImplementors = []string{"ClientStats"}
 
 func (ec *executionContext) _ClientStats(ctx context.Context, sel ast.SelectionSet, obj *upstream.ClientStats) graphql.Marshaler {
@@ -5280,6 +12665,102 @@ func (ec *executionContext) _ClientStats(ctx context.Context, sel ast.SelectionS
 		case "lostPercent":
 			out.Values[i] = ec._ClientStats_lostPercent(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var clientsBucketImplementors = []string{"ClientsBucket"}
+
+func (ec *executionContext) _ClientsBucket(ctx context.Context, sel ast.SelectionSet, obj *model.ClientsBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clientsBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClientsBucket")
+		case "from":
+			out.Values[i] = ec._ClientsBucket_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ClientsBucket_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._ClientsBucket_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._ClientsBucket_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returning":
+			out.Values[i] = ec._ClientsBucket_returning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._ClientsBucket_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var countAndPaidImplementors = []string{"CountAndPaid"}
+
+func (ec *executionContext) _CountAndPaid(ctx context.Context, sel ast.SelectionSet, obj *model.CountAndPaid) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, countAndPaidImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CountAndPaid")
+		case "count":
+			out.Values[i] = ec._CountAndPaid_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paid":
+			out.Values[i] = ec._CountAndPaid_paid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -5370,6 +12851,54 @@ func (ec *executionContext) _DailyAppointments(ctx context.Context, sel ast.Sele
 			}
 		case "fromNewClients":
 			out.Values[i] = ec._DailyAppointments_fromNewClients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dailyClientsImplementors = []string{"DailyClients"}
+
+func (ec *executionContext) _DailyClients(ctx context.Context, sel ast.SelectionSet, obj *upstream.ClientsDay) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dailyClientsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DailyClients")
+		case "date":
+			out.Values[i] = ec._DailyClients_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._DailyClients_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._DailyClients_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returning":
+			out.Values[i] = ec._DailyClients_returning(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -5481,6 +13010,591 @@ func (ec *executionContext) _DailyRevenue(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var dailySeriesImplementors = []string{"DailySeries"}
+
+func (ec *executionContext) _DailySeries(ctx context.Context, sel ast.SelectionSet, obj *model.DailySeries) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dailySeriesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DailySeries")
+		case "range":
+			out.Values[i] = ec._DailySeries_range(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "interval":
+			out.Values[i] = ec._DailySeries_interval(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comparisonRange":
+			out.Values[i] = ec._DailySeries_comparisonRange(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revenue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailySeries_revenue(ctx, field, obj)
+				})
+		case "appointments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailySeries_appointments(ctx, field, obj)
+				})
+		case "clients":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailySeries_clients(ctx, field, obj)
+				})
+		case "occupancy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DailySeries_occupancy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dateRangeImplementors = []string{"DateRange"}
+
+func (ec *executionContext) _DateRange(ctx context.Context, sel ast.SelectionSet, obj *model.DateRange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dateRangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DateRange")
+		case "from":
+			out.Values[i] = ec._DateRange_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._DateRange_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "days":
+			out.Values[i] = ec._DateRange_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dayEndClientImplementors = []string{"DayEndClient"}
+
+func (ec *executionContext) _DayEndClient(ctx context.Context, sel ast.SelectionSet, obj *model.DayEndClient) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dayEndClientImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DayEndClient")
+		case "id":
+			out.Values[i] = ec._DayEndClient_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._DayEndClient_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "phone":
+			out.Values[i] = ec._DayEndClient_phone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._DayEndClient_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "teamMembers":
+			out.Values[i] = ec._DayEndClient_teamMembers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dayEndDayImplementors = []string{"DayEndDay"}
+
+func (ec *executionContext) _DayEndDay(ctx context.Context, sel ast.SelectionSet, obj *model.DayEndDay) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dayEndDayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DayEndDay")
+		case "date":
+			out.Values[i] = ec._DayEndDay_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clients":
+			out.Values[i] = ec._DayEndDay_clients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dayEndItemImplementors = []string{"DayEndItem"}
+
+func (ec *executionContext) _DayEndItem(ctx context.Context, sel ast.SelectionSet, obj *model.DayEndItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dayEndItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DayEndItem")
+		case "title":
+			out.Values[i] = ec._DayEndItem_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firstCost":
+			out.Values[i] = ec._DayEndItem_firstCost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discount":
+			out.Values[i] = ec._DayEndItem_discount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resultCost":
+			out.Values[i] = ec._DayEndItem_resultCost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payments":
+			out.Values[i] = ec._DayEndItem_payments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dayEndPaymentImplementors = []string{"DayEndPayment"}
+
+func (ec *executionContext) _DayEndPayment(ctx context.Context, sel ast.SelectionSet, obj *model.DayEndPayment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dayEndPaymentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DayEndPayment")
+		case "accountsAmount":
+			out.Values[i] = ec._DayEndPayment_accountsAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loyaltyAmount":
+			out.Values[i] = ec._DayEndPayment_loyaltyAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paymentType":
+			out.Values[i] = ec._DayEndPayment_paymentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dayEndReportImplementors = []string{"DayEndReport"}
+
+func (ec *executionContext) _DayEndReport(ctx context.Context, sel ast.SelectionSet, obj *model.DayEndReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dayEndReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DayEndReport")
+		case "range":
+			out.Values[i] = ec._DayEndReport_range(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "periodClamped":
+			out.Values[i] = ec._DayEndReport_periodClamped(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "detailDates":
+			out.Values[i] = ec._DayEndReport_detailDates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totals":
+			out.Values[i] = ec._DayEndReport_totals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accounts":
+			out.Values[i] = ec._DayEndReport_accounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "discounts":
+			out.Values[i] = ec._DayEndReport_discounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalTakings":
+			out.Values[i] = ec._DayEndReport_totalTakings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalDiscounts":
+			out.Values[i] = ec._DayEndReport_totalDiscounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "currencySymbol":
+			out.Values[i] = ec._DayEndReport_currencySymbol(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientDetail":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DayEndReport_clientDetail(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dayEndTeamMemberImplementors = []string{"DayEndTeamMember"}
+
+func (ec *executionContext) _DayEndTeamMember(ctx context.Context, sel ast.SelectionSet, obj *model.DayEndTeamMember) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dayEndTeamMemberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DayEndTeamMember")
+		case "id":
+			out.Values[i] = ec._DayEndTeamMember_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._DayEndTeamMember_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "services":
+			out.Values[i] = ec._DayEndTeamMember_services(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "products":
+			out.Values[i] = ec._DayEndTeamMember_products(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "other":
+			out.Values[i] = ec._DayEndTeamMember_other(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dayEndTotalsImplementors = []string{"DayEndTotals"}
+
+func (ec *executionContext) _DayEndTotals(ctx context.Context, sel ast.SelectionSet, obj *model.DayEndTotals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dayEndTotalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DayEndTotals")
+		case "clients":
+			out.Values[i] = ec._DayEndTotals_clients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appointments":
+			out.Values[i] = ec._DayEndTotals_appointments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visits":
+			out.Values[i] = ec._DayEndTotals_visits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nonVisits":
+			out.Values[i] = ec._DayEndTotals_nonVisits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "services":
+			out.Values[i] = ec._DayEndTotals_services(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "products":
+			out.Values[i] = ec._DayEndTotals_products(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "memberships":
+			out.Values[i] = ec._DayEndTotals_memberships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "giftCards":
+			out.Values[i] = ec._DayEndTotals_giftCards(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientsAverage":
+			out.Values[i] = ec._DayEndTotals_clientsAverage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appointmentsAverage":
+			out.Values[i] = ec._DayEndTotals_appointmentsAverage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visitsAverage":
+			out.Values[i] = ec._DayEndTotals_visitsAverage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dayReportImplementors = []string{"DayReport"}
+
+func (ec *executionContext) _DayReport(ctx context.Context, sel ast.SelectionSet, obj *upstream.DayReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dayReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DayReport")
+		case "date":
+			out.Values[i] = ec._DayReport_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clients":
+			out.Values[i] = ec._DayReport_clients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appointmentsSum":
+			out.Values[i] = ec._DayReport_appointmentsSum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "visitsSum":
+			out.Values[i] = ec._DayReport_visitsSum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "salesSum":
+			out.Values[i] = ec._DayReport_salesSum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transactionsSum":
+			out.Values[i] = ec._DayReport_transactionsSum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "discount":
+			out.Values[i] = ec._DayReport_discount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageWorkload":
+			out.Values[i] = ec._DayReport_averageWorkload(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageIncome":
+			out.Values[i] = ec._DayReport_averageIncome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var keyMetricsImplementors = []string{"KeyMetrics"}
 
 func (ec *executionContext) _KeyMetrics(ctx context.Context, sel ast.SelectionSet, obj *upstream.Overall) graphql.Marshaler {
@@ -5565,6 +13679,72 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Location_name(ctx, field, obj)
+				})
+		case "timezone":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Location_timezone(ctx, field, obj)
+				})
+		case "currency":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Location_currency(ctx, field, obj)
+				})
+		case "loyaltyPrograms":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Location_loyaltyPrograms(ctx, field, obj)
+				})
+		case "clientsDaily":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Location_clientsDaily(ctx, field, obj)
+				})
+		case "loyaltyRevenue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Location_loyaltyRevenue(ctx, field, obj)
+				})
+		case "loyaltyClients":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Location_loyaltyClients(ctx, field, obj)
+				})
+		case "loyaltyTeamMembers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Location_loyaltyTeamMembers(ctx, field, obj)
+				})
+		case "dayEndReport":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Location_dayEndReport(ctx, field, obj)
+				})
+		case "dayReport":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Location_dayReport(ctx, field, obj)
+				})
+		case "daily":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Location_daily(ctx, field, obj)
+				})
 		case "revenueDaily":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -5601,6 +13781,466 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Location_keyMetrics(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var locationTimezoneImplementors = []string{"LocationTimezone"}
+
+func (ec *executionContext) _LocationTimezone(ctx context.Context, sel ast.SelectionSet, obj *model.LocationTimezone) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, locationTimezoneImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LocationTimezone")
+		case "name":
+			out.Values[i] = ec._LocationTimezone_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fallback":
+			out.Values[i] = ec._LocationTimezone_fallback(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upstreamName":
+			out.Values[i] = ec._LocationTimezone_upstreamName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loyaltyClientGroupImplementors = []string{"LoyaltyClientGroup"}
+
+func (ec *executionContext) _LoyaltyClientGroup(ctx context.Context, sel ast.SelectionSet, obj *upstream.LoyaltyClientCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loyaltyClientGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoyaltyClientGroup")
+		case "all":
+			out.Values[i] = ec._LoyaltyClientGroup_all(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lost":
+			out.Values[i] = ec._LoyaltyClientGroup_lost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returning":
+			out.Values[i] = ec._LoyaltyClientGroup_returning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returningPercent":
+			out.Values[i] = ec._LoyaltyClientGroup_returningPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loyaltyClientsImplementors = []string{"LoyaltyClients"}
+
+func (ec *executionContext) _LoyaltyClients(ctx context.Context, sel ast.SelectionSet, obj *model.LoyaltyClients) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loyaltyClientsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoyaltyClients")
+		case "range":
+			out.Values[i] = ec._LoyaltyClients_range(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._LoyaltyClients_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "existing":
+			out.Values[i] = ec._LoyaltyClients_existing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._LoyaltyClients_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "days":
+			out.Values[i] = ec._LoyaltyClients_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loyaltyProgramImplementors = []string{"LoyaltyProgram"}
+
+func (ec *executionContext) _LoyaltyProgram(ctx context.Context, sel ast.SelectionSet, obj *model.LoyaltyProgram) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loyaltyProgramImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoyaltyProgram")
+		case "id":
+			out.Values[i] = ec._LoyaltyProgram_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._LoyaltyProgram_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._LoyaltyProgram_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loyaltyRevenueImplementors = []string{"LoyaltyRevenue"}
+
+func (ec *executionContext) _LoyaltyRevenue(ctx context.Context, sel ast.SelectionSet, obj *model.LoyaltyRevenue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loyaltyRevenueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoyaltyRevenue")
+		case "range":
+			out.Values[i] = ec._LoyaltyRevenue_range(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._LoyaltyRevenue_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "existing":
+			out.Values[i] = ec._LoyaltyRevenue_existing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._LoyaltyRevenue_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._LoyaltyRevenue_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "days":
+			out.Values[i] = ec._LoyaltyRevenue_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loyaltyRevenueDayImplementors = []string{"LoyaltyRevenueDay"}
+
+func (ec *executionContext) _LoyaltyRevenueDay(ctx context.Context, sel ast.SelectionSet, obj *model.LoyaltyRevenueDay) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loyaltyRevenueDayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoyaltyRevenueDay")
+		case "date":
+			out.Values[i] = ec._LoyaltyRevenueDay_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._LoyaltyRevenueDay_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "existing":
+			out.Values[i] = ec._LoyaltyRevenueDay_existing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._LoyaltyRevenueDay_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loyaltyRevenueGroupImplementors = []string{"LoyaltyRevenueGroup"}
+
+func (ec *executionContext) _LoyaltyRevenueGroup(ctx context.Context, sel ast.SelectionSet, obj *upstream.LoyaltySums) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loyaltyRevenueGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoyaltyRevenueGroup")
+		case "all":
+			out.Values[i] = ec._LoyaltyRevenueGroup_all(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returned":
+			out.Values[i] = ec._LoyaltyRevenueGroup_returned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loyaltyTeamMemberImplementors = []string{"LoyaltyTeamMember"}
+
+func (ec *executionContext) _LoyaltyTeamMember(ctx context.Context, sel ast.SelectionSet, obj *model.LoyaltyTeamMember) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loyaltyTeamMemberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoyaltyTeamMember")
+		case "id":
+			out.Values[i] = ec._LoyaltyTeamMember_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._LoyaltyTeamMember_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clients":
+			out.Values[i] = ec._LoyaltyTeamMember_clients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loyaltyTeamMembersImplementors = []string{"LoyaltyTeamMembers"}
+
+func (ec *executionContext) _LoyaltyTeamMembers(ctx context.Context, sel ast.SelectionSet, obj *model.LoyaltyTeamMembers) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loyaltyTeamMembersImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoyaltyTeamMembers")
+		case "range":
+			out.Values[i] = ec._LoyaltyTeamMembers_range(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "teamMembers":
+			out.Values[i] = ec._LoyaltyTeamMembers_teamMembers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loyaltyVisitsDayImplementors = []string{"LoyaltyVisitsDay"}
+
+func (ec *executionContext) _LoyaltyVisitsDay(ctx context.Context, sel ast.SelectionSet, obj *model.LoyaltyVisitsDay) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loyaltyVisitsDayImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoyaltyVisitsDay")
+		case "date":
+			out.Values[i] = ec._LoyaltyVisitsDay_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._LoyaltyVisitsDay_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "existing":
+			out.Values[i] = ec._LoyaltyVisitsDay_existing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._LoyaltyVisitsDay_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -5724,6 +14364,59 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var occupancyBucketImplementors = []string{"OccupancyBucket"}
+
+func (ec *executionContext) _OccupancyBucket(ctx context.Context, sel ast.SelectionSet, obj *model.OccupancyBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, occupancyBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OccupancyBucket")
+		case "from":
+			out.Values[i] = ec._OccupancyBucket_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._OccupancyBucket_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "occupancyPercent":
+			out.Values[i] = ec._OccupancyBucket_occupancyPercent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "noShowPercent":
+			out.Values[i] = ec._OccupancyBucket_noShowPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._OccupancyBucket_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var percentComparisonImplementors = []string{"PercentComparison"}
 
 func (ec *executionContext) _PercentComparison(ctx context.Context, sel ast.SelectionSet, obj *upstream.PercentStat) graphql.Marshaler {
@@ -5804,6 +14497,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
 				})
+		case "myLocations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myLocations(ctx, field)
+				})
+		case "chainTotals":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_chainTotals(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -5817,6 +14522,64 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revenueBucketImplementors = []string{"RevenueBucket"}
+
+func (ec *executionContext) _RevenueBucket(ctx context.Context, sel ast.SelectionSet, obj *model.RevenueBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revenueBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevenueBucket")
+		case "from":
+			out.Values[i] = ec._RevenueBucket_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._RevenueBucket_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._RevenueBucket_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "services":
+			out.Values[i] = ec._RevenueBucket_services(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "products":
+			out.Values[i] = ec._RevenueBucket_products(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._RevenueBucket_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -5864,6 +14627,44 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 		case "twoFactor":
 			out.Values[i] = ec._Session_twoFactor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var titledAmountImplementors = []string{"TitledAmount"}
+
+func (ec *executionContext) _TitledAmount(ctx context.Context, sel ast.SelectionSet, obj *upstream.TitledAmount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, titledAmountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TitledAmount")
+		case "title":
+			out.Values[i] = ec._TitledAmount_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._TitledAmount_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -6344,6 +15145,14 @@ func (ec *executionContext) marshalNAppointmentShare2ᚖgithubᚗcomᚋaltegraph
 	return ec._AppointmentShare(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAppointmentsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAppointmentsBucket(ctx context.Context, sel ast.SelectionSet, v *model.AppointmentsBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AppointmentsBucket!")
+		return graphql.Null
+	}
+	return ec._AppointmentsBucket(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -6356,6 +15165,22 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNClientsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐClientsBucket(ctx context.Context, sel ast.SelectionSet, v *model.ClientsBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClientsBucket!")
+		return graphql.Null
+	}
+	return ec._ClientsBucket(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCountAndPaid2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐCountAndPaid(ctx context.Context, sel ast.SelectionSet, v *model.CountAndPaid) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CountAndPaid!")
+		return graphql.Null
+	}
+	return ec._CountAndPaid(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCurrency2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐCurrency(ctx context.Context, sel ast.SelectionSet, v *model.Currency) graphql.Marshaler {
@@ -6372,6 +15197,14 @@ func (ec *executionContext) marshalNDailyAppointments2ᚖgithubᚗcomᚋaltegrap
 		return graphql.Null
 	}
 	return ec._DailyAppointments(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDailyClients2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐClientsDay(ctx context.Context, sel ast.SelectionSet, v *upstream.ClientsDay) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DailyClients!")
+		return graphql.Null
+	}
+	return ec._DailyClients(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDailyOccupancy2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐOccupancyDay(ctx context.Context, sel ast.SelectionSet, v *upstream.OccupancyDay) graphql.Marshaler {
@@ -6402,6 +15235,155 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋ
 		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNDate2ᚕgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDateᚄ(ctx context.Context, v any) ([]calendar.Date, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]calendar.Date, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDate2ᚕgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDateᚄ(ctx context.Context, sel ast.SelectionSet, v []calendar.Date) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2githubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDateRange2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDateRange(ctx context.Context, sel ast.SelectionSet, v *model.DateRange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DateRange!")
+		return graphql.Null
+	}
+	return ec._DateRange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDayEndClient2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndClientᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DayEndClient) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDayEndClient2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndClient(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDayEndClient2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndClient(ctx context.Context, sel ast.SelectionSet, v *model.DayEndClient) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DayEndClient!")
+		return graphql.Null
+	}
+	return ec._DayEndClient(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDayEndDay2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndDay(ctx context.Context, sel ast.SelectionSet, v *model.DayEndDay) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DayEndDay!")
+		return graphql.Null
+	}
+	return ec._DayEndDay(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDayEndItem2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DayEndItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDayEndItem2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDayEndItem2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndItem(ctx context.Context, sel ast.SelectionSet, v *model.DayEndItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DayEndItem!")
+		return graphql.Null
+	}
+	return ec._DayEndItem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDayEndPayment2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndPaymentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DayEndPayment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDayEndPayment2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndPayment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDayEndPayment2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndPayment(ctx context.Context, sel ast.SelectionSet, v *model.DayEndPayment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DayEndPayment!")
+		return graphql.Null
+	}
+	return ec._DayEndPayment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDayEndTeamMember2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndTeamMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DayEndTeamMember) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDayEndTeamMember2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndTeamMember(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDayEndTeamMember2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndTeamMember(ctx context.Context, sel ast.SelectionSet, v *model.DayEndTeamMember) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DayEndTeamMember!")
+		return graphql.Null
+	}
+	return ec._DayEndTeamMember(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDayEndTotals2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndTotals(ctx context.Context, sel ast.SelectionSet, v *model.DayEndTotals) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DayEndTotals!")
+		return graphql.Null
+	}
+	return ec._DayEndTotals(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -6475,6 +15457,16 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalNInterval2githubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐInterval(ctx context.Context, v any) (model.Interval, error) {
+	var res model.Interval
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInterval2githubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐInterval(ctx context.Context, sel ast.SelectionSet, v model.Interval) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNLocation2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLocation(ctx context.Context, sel ast.SelectionSet, v []*model.Location) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -6483,6 +15475,126 @@ func (ec *executionContext) marshalNLocation2ᚕᚖgithubᚗcomᚋaltegraphᚋal
 	})
 
 	return ret
+}
+
+func (ec *executionContext) marshalNLocation2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLocation(ctx context.Context, sel ast.SelectionSet, v *model.Location) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Location!")
+		return graphql.Null
+	}
+	return ec._Location(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoyaltyClientGroup2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐLoyaltyClientCounts(ctx context.Context, sel ast.SelectionSet, v *upstream.LoyaltyClientCounts) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoyaltyClientGroup!")
+		return graphql.Null
+	}
+	return ec._LoyaltyClientGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoyaltyProgram2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyProgram(ctx context.Context, sel ast.SelectionSet, v *model.LoyaltyProgram) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoyaltyProgram!")
+		return graphql.Null
+	}
+	return ec._LoyaltyProgram(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoyaltyRevenueDay2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyRevenueDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LoyaltyRevenueDay) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoyaltyRevenueDay2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyRevenueDay(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLoyaltyRevenueDay2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyRevenueDay(ctx context.Context, sel ast.SelectionSet, v *model.LoyaltyRevenueDay) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoyaltyRevenueDay!")
+		return graphql.Null
+	}
+	return ec._LoyaltyRevenueDay(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoyaltyRevenueGroup2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐLoyaltySums(ctx context.Context, sel ast.SelectionSet, v *upstream.LoyaltySums) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoyaltyRevenueGroup!")
+		return graphql.Null
+	}
+	return ec._LoyaltyRevenueGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoyaltyTeamMember2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyTeamMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LoyaltyTeamMember) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoyaltyTeamMember2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyTeamMember(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLoyaltyTeamMember2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyTeamMember(ctx context.Context, sel ast.SelectionSet, v *model.LoyaltyTeamMember) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoyaltyTeamMember!")
+		return graphql.Null
+	}
+	return ec._LoyaltyTeamMember(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoyaltyVisitsDay2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyVisitsDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LoyaltyVisitsDay) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoyaltyVisitsDay2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyVisitsDay(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLoyaltyVisitsDay2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyVisitsDay(ctx context.Context, sel ast.SelectionSet, v *model.LoyaltyVisitsDay) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoyaltyVisitsDay!")
+		return graphql.Null
+	}
+	return ec._LoyaltyVisitsDay(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOccupancyBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐOccupancyBucket(ctx context.Context, sel ast.SelectionSet, v *model.OccupancyBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OccupancyBucket!")
+		return graphql.Null
+	}
+	return ec._OccupancyBucket(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRevenueBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐRevenueBucket(ctx context.Context, sel ast.SelectionSet, v *model.RevenueBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevenueBucket!")
+		return graphql.Null
+	}
+	return ec._RevenueBucket(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSession2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐSession(ctx context.Context, sel ast.SelectionSet, v *model.Session) graphql.Marshaler {
@@ -6505,6 +15617,30 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTitledAmount2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐTitledAmountᚄ(ctx context.Context, sel ast.SelectionSet, v []*upstream.TitledAmount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTitledAmount2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐTitledAmount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTitledAmount2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐTitledAmount(ctx context.Context, sel ast.SelectionSet, v *upstream.TitledAmount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TitledAmount!")
+		return graphql.Null
+	}
+	return ec._TitledAmount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -6699,6 +15835,32 @@ func (ec *executionContext) marshalOAppointmentStatusKey2ᚖgithubᚗcomᚋalteg
 	return v
 }
 
+func (ec *executionContext) marshalOAppointmentsBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAppointmentsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AppointmentsBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAppointmentsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAppointmentsBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAppointmentsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐAppointmentsBucket(ctx context.Context, sel ast.SelectionSet, v *model.AppointmentsBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AppointmentsBucket(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -6729,11 +15891,81 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOChainClientStats2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐChainClientStats(ctx context.Context, sel ast.SelectionSet, v *model.ChainClientStats) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChainClientStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOChainKeyMetrics2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐChainKeyMetrics(ctx context.Context, sel ast.SelectionSet, v *model.ChainKeyMetrics) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChainKeyMetrics(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOChainTotals2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐChainTotals(ctx context.Context, sel ast.SelectionSet, v *model.ChainTotals) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChainTotals(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOClientStats2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐClientStats(ctx context.Context, sel ast.SelectionSet, v *upstream.ClientStats) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._ClientStats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOClientsBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐClientsBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ClientsBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClientsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐClientsBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOClientsBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐClientsBucket(ctx context.Context, sel ast.SelectionSet, v *model.ClientsBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ClientsBucket(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐComparison(ctx context.Context, v any) (*model.Comparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Comparison)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐComparison(ctx context.Context, sel ast.SelectionSet, v *model.Comparison) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOCurrency2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐCurrency(ctx context.Context, sel ast.SelectionSet, v *model.Currency) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Currency(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalODailyAppointments2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐAppointmentsDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*upstream.AppointmentsDay) graphql.Marshaler {
@@ -6744,6 +15976,25 @@ func (ec *executionContext) marshalODailyAppointments2ᚕᚖgithubᚗcomᚋalteg
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDailyAppointments2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐAppointmentsDay(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalODailyClients2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐClientsDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*upstream.ClientsDay) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDailyClients2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐClientsDay(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -6791,6 +16042,78 @@ func (ec *executionContext) marshalODailyRevenue2ᚕᚖgithubᚗcomᚋaltegraph�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalODailySeries2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDailySeries(ctx context.Context, sel ast.SelectionSet, v *model.DailySeries) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DailySeries(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx context.Context, v any) (*calendar.Date, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := model.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋcalendarᚐDate(ctx context.Context, sel ast.SelectionSet, v *calendar.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := model.MarshalDate(*v)
+	return res
+}
+
+func (ec *executionContext) marshalODateRange2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDateRange(ctx context.Context, sel ast.SelectionSet, v *model.DateRange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DateRange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODayEndDay2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DayEndDay) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDayEndDay2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndDay(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalODayEndItem2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndItem(ctx context.Context, sel ast.SelectionSet, v *model.DayEndItem) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DayEndItem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODayEndReport2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐDayEndReport(ctx context.Context, sel ast.SelectionSet, v *model.DayEndReport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DayEndReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODayReport2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐDayReport(ctx context.Context, sel ast.SelectionSet, v *upstream.DayReport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DayReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -6846,11 +16169,46 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalOInterval2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐInterval(ctx context.Context, v any) (*model.Interval, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Interval)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInterval2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐInterval(ctx context.Context, sel ast.SelectionSet, v *model.Interval) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOKeyMetrics2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐOverall(ctx context.Context, sel ast.SelectionSet, v *upstream.Overall) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._KeyMetrics(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLocation2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLocationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Location) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLocation2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLocation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOLocation2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLocation(ctx context.Context, sel ast.SelectionSet, v *model.Location) graphql.Marshaler {
@@ -6860,6 +16218,53 @@ func (ec *executionContext) marshalOLocation2ᚖgithubᚗcomᚋaltegraphᚋalteg
 	return ec._Location(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOLocationTimezone2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLocationTimezone(ctx context.Context, sel ast.SelectionSet, v *model.LocationTimezone) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LocationTimezone(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLoyaltyClients2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyClients(ctx context.Context, sel ast.SelectionSet, v *model.LoyaltyClients) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LoyaltyClients(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLoyaltyProgram2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyProgramᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LoyaltyProgram) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoyaltyProgram2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyProgram(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOLoyaltyRevenue2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyRevenue(ctx context.Context, sel ast.SelectionSet, v *model.LoyaltyRevenue) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LoyaltyRevenue(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLoyaltyTeamMembers2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyTeamMembers(ctx context.Context, sel ast.SelectionSet, v *model.LoyaltyTeamMembers) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LoyaltyTeamMembers(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOMoneyComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐMoneyStat(ctx context.Context, sel ast.SelectionSet, v *upstream.MoneyStat) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -6867,11 +16272,79 @@ func (ec *executionContext) marshalOMoneyComparison2ᚖgithubᚗcomᚋaltegraph�
 	return ec._MoneyComparison(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOOccupancyBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐOccupancyBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OccupancyBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOccupancyBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐOccupancyBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOOccupancyBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐOccupancyBucket(ctx context.Context, sel ast.SelectionSet, v *model.OccupancyBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OccupancyBucket(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOPercentComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐPercentStat(ctx context.Context, sel ast.SelectionSet, v *upstream.PercentStat) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._PercentComparison(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPeriod2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐPeriod(ctx context.Context, v any) (*model.Period, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Period)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPeriod2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐPeriod(ctx context.Context, sel ast.SelectionSet, v *model.Period) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalORevenueBucket2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐRevenueBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RevenueBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRevenueBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐRevenueBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalORevenueBucket2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐRevenueBucket(ctx context.Context, sel ast.SelectionSet, v *model.RevenueBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RevenueBucket(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -34,6 +35,8 @@ type Options struct {
 	Sessions       *session.Manager // default: in memory
 	Throttle       session.Limiter  // default: session.NewThrottle defaults
 	TrustedProxies []netip.Prefix   // peers whose X-Forwarded-For is believed
+	// Now is the clock for "today" in period presets (default time.Now).
+	Now func() time.Time
 }
 
 // NewHandler builds the /graphql endpoint: identity, then per-request
@@ -61,6 +64,7 @@ func NewHandler(o Options) http.Handler {
 		Sessions:     o.Sessions,
 		Throttle:     o.Throttle,
 		Logger:       o.Logger,
+		Now:          o.Now,
 	}}))
 	// Transports are added one by one on purpose: no websockets (nothing
 	// to subscribe to) and GET for queries only (gqlgen's GET transport

@@ -75,8 +75,10 @@ func (w *walker) walk(set ast.SelectionSet, depth, mult int) {
 			if s.Alias != "" && s.Alias != s.Name {
 				w.aliases++
 			}
-			if s.Definition != nil && s.Definition.Directives.ForName("upstream") != nil {
-				w.cost += mult
+			if s.Definition != nil {
+				if d := s.Definition.Directives.ForName("upstream"); d != nil {
+					w.cost += mult * callsOf(d)
+				}
 			}
 			w.walk(s.SelectionSet, depth+1, mult*w.fanOut(s))
 		case *ast.InlineFragment:
@@ -92,6 +94,18 @@ func (w *walker) walk(set ast.SelectionSet, depth, mult int) {
 			}
 		}
 	}
+}
+
+// callsOf reads @upstream(calls:), 1 when not given.
+func callsOf(d *ast.Directive) int {
+	if a := d.Arguments.ForName("calls"); a != nil {
+		if v, err := a.Value.Value(nil); err == nil {
+			if n, ok := v.(int64); ok && n > 0 {
+				return int(n)
+			}
+		}
+	}
+	return 1
 }
 
 // fanOut is how many times a field's selection is resolved: len(ids) for a

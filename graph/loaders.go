@@ -21,11 +21,17 @@ const batchWait = 2 * time.Millisecond
 // Key identifies one upstream call. The credential hash is part of it so a
 // loader can never hand one user's answer to another, even if loaders are
 // shared one day (CONTRACT: rights differ per user).
-type Key struct {
+//
+// Q is the endpoint's parameters (upstream.Query for analytics, a
+// LoyaltyQuery, a ZReportQuery, ...): every field of it is part of the key.
+type Key[Q comparable] struct {
 	Credential string // upstream.Credential.Hash()
 	Endpoint   string // upstream.Endpoint*
-	Query      upstream.Query
+	Query      Q
 }
+
+// aKey is the key of the analytics endpoints.
+type aKey = Key[upstream.Query]
 
 // Upstream is what the loaders need from the Altegio client; tests pass a
 // fake.
@@ -36,6 +42,15 @@ type Upstream interface {
 	RecordSource(context.Context, upstream.Credential, upstream.Query) ([]upstream.Slice, error)
 	RecordStatus(context.Context, upstream.Credential, upstream.Query) ([]upstream.Slice, error)
 	Overall(context.Context, upstream.Credential, upstream.Query) (*upstream.Overall, error)
+	ClientsDaily(context.Context, upstream.Credential, upstream.Query) ([]upstream.ClientsDay, error)
+	Companies(context.Context, upstream.Credential) ([]upstream.LocationInfo, error)
+	Company(context.Context, upstream.Credential, int64) (*upstream.LocationInfo, error)
+	LoyaltyPrograms(context.Context, upstream.Credential, int64) ([]upstream.LoyaltyProgram, error)
+	LoyaltyIncome(context.Context, upstream.Credential, upstream.LoyaltyQuery) (*upstream.LoyaltyIncome, error)
+	LoyaltyVisits(context.Context, upstream.Credential, upstream.LoyaltyQuery) (*upstream.LoyaltyVisits, error)
+	LoyaltyStaff(context.Context, upstream.Credential, upstream.LoyaltyQuery) ([]upstream.LoyaltyStaffRow, error)
+	ZReport(context.Context, upstream.Credential, upstream.ZReportQuery) (*upstream.ZReport, error)
+	DayReport(context.Context, upstream.Credential, upstream.DayReportQuery) (*upstream.DayReport, error)
 }
 
 // Loaders batch and deduplicate the upstream calls of one HTTP request.
@@ -44,18 +59,29 @@ type Upstream interface {
 type Loaders struct {
 	cred          upstream.Credential
 	stale         staleLog
-	incomeDaily   *dataloader.Loader[Key, []upstream.RevenueDay]
-	fullnessDaily *dataloader.Loader[Key, []upstream.OccupancyDay]
-	recordsDaily  *dataloader.Loader[Key, []upstream.AppointmentsDay]
-	recordSource  *dataloader.Loader[Key, []upstream.Slice]
-	recordStatus  *dataloader.Loader[Key, []upstream.Slice]
-	overall       *dataloader.Loader[Key, *upstream.Overall]
+	incomeDaily   *dataloader.Loader[aKey, []upstream.RevenueDay]
+	fullnessDaily *dataloader.Loader[aKey, []upstream.OccupancyDay]
+	recordsDaily  *dataloader.Loader[aKey, []upstream.AppointmentsDay]
+	recordSource  *dataloader.Loader[aKey, []upstream.Slice]
+	recordStatus  *dataloader.Loader[aKey, []upstream.Slice]
+	overall       *dataloader.Loader[aKey, *upstream.Overall]
+	clientsDaily  *dataloader.Loader[aKey, []upstream.ClientsDay]
+
+	companies       *dataloader.Loader[Key[struct{}], []upstream.LocationInfo]
+	company         *dataloader.Loader[Key[int64], *upstream.LocationInfo]
+	loyaltyPrograms *dataloader.Loader[Key[int64], []upstream.LoyaltyProgram]
+	loyaltyIncome   *dataloader.Loader[Key[upstream.LoyaltyQuery], *upstream.LoyaltyIncome]
+	loyaltyVisits   *dataloader.Loader[Key[upstream.LoyaltyQuery], *upstream.LoyaltyVisits]
+	loyaltyStaff    *dataloader.Loader[Key[upstream.LoyaltyQuery], []upstream.LoyaltyStaffRow]
+	zReport         *dataloader.Loader[Key[upstream.ZReportQuery], *upstream.ZReport]
+	dayReport       *dataloader.Loader[Key[upstream.DayReportQuery], *upstream.DayReport]
 }
 
 // LoaderFactory builds the per-request loaders. Every distinct key of a
 // batch is fetched at once; the client bounds how many calls are really in
 // flight (ALTEGIO_MAX_IN_FLIGHT) after the rate limiter has let them go, so
-// calls waiting for their turn never hold a slot another user needs.
+// calls waiting for their turn never hold a slot another user needs. The
+// client also caches across requests (location records for an hour).
 type LoaderFactory struct {
 	up Upstream
 }
@@ -68,12 +94,23 @@ func NewLoaderFactory(up Upstream) *LoaderFactory { return &LoaderFactory{up: up
 // open the batch, so the calls live exactly as long as the request.
 func (f *LoaderFactory) New(reqCtx context.Context, cred upstream.Credential) *Loaders {
 	l := &Loaders{cred: cred}
-	l.incomeDaily = newLoader(reqCtx, f, l, f.up.IncomeDaily)
-	l.fullnessDaily = newLoader(reqCtx, f, l, f.up.FullnessDaily)
-	l.recordsDaily = newLoader(reqCtx, f, l, f.up.RecordsDaily)
-	l.recordSource = newLoader(reqCtx, f, l, f.up.RecordSource)
-	l.recordStatus = newLoader(reqCtx, f, l, f.up.RecordStatus)
-	l.overall = newLoader(reqCtx, f, l, f.up.Overall)
+	l.incomeDaily = newLoader(reqCtx, l, f.up.IncomeDaily)
+	l.fullnessDaily = newLoader(reqCtx, l, f.up.FullnessDaily)
+	l.recordsDaily = newLoader(reqCtx, l, f.up.RecordsDaily)
+	l.recordSource = newLoader(reqCtx, l, f.up.RecordSource)
+	l.recordStatus = newLoader(reqCtx, l, f.up.RecordStatus)
+	l.overall = newLoader(reqCtx, l, f.up.Overall)
+	l.clientsDaily = newLoader(reqCtx, l, f.up.ClientsDaily)
+	l.companies = newLoader(reqCtx, l, func(ctx context.Context, c upstream.Credential, _ struct{}) ([]upstream.LocationInfo, error) {
+		return f.up.Companies(ctx, c)
+	})
+	l.company = newLoader(reqCtx, l, f.up.Company)
+	l.loyaltyPrograms = newLoader(reqCtx, l, f.up.LoyaltyPrograms)
+	l.loyaltyIncome = newLoader(reqCtx, l, f.up.LoyaltyIncome)
+	l.loyaltyVisits = newLoader(reqCtx, l, f.up.LoyaltyVisits)
+	l.loyaltyStaff = newLoader(reqCtx, l, f.up.LoyaltyStaff)
+	l.zReport = newLoader(reqCtx, l, f.up.ZReport)
+	l.dayReport = newLoader(reqCtx, l, f.up.DayReport)
 	return l
 }
 
@@ -97,17 +134,17 @@ func loadersFor(ctx context.Context) (*Loaders, error) {
 	return l, nil
 }
 
-type fetchFunc[V any] func(context.Context, upstream.Credential, upstream.Query) (V, error)
+type fetchFunc[Q comparable, V any] func(context.Context, upstream.Credential, Q) (V, error)
 
-func newLoader[V any](reqCtx context.Context, f *LoaderFactory, l *Loaders, fetch fetchFunc[V]) *dataloader.Loader[Key, V] {
-	batch := func(_ context.Context, keys []Key) []*dataloader.Result[V] {
+func newLoader[Q comparable, V any](reqCtx context.Context, l *Loaders, fetch fetchFunc[Q, V]) *dataloader.Loader[Key[Q], V] {
+	batch := func(_ context.Context, keys []Key[Q]) []*dataloader.Result[V] {
 		// Results go into a map keyed by request, so a slow, failed or
 		// missing answer can only ever land on its own key.
 		var (
 			mu      sync.Mutex
 			wg      sync.WaitGroup
-			results = make(map[Key]*dataloader.Result[V], len(keys))
-			started = make(map[Key]bool, len(keys)) // duplicates in one batch share a call
+			results = make(map[Key[Q]]*dataloader.Result[V], len(keys))
+			started = make(map[Key[Q]]bool, len(keys)) // duplicates in one batch share a call
 		)
 		for _, k := range keys {
 			if started[k] {
@@ -115,7 +152,7 @@ func newLoader[V any](reqCtx context.Context, f *LoaderFactory, l *Loaders, fetc
 			}
 			started[k] = true
 			wg.Go(func() {
-				ctx := upstream.WithStaleRecorder(reqCtx, func(at time.Time) { l.stale.markKey(k, at) })
+				ctx := upstream.WithStaleRecorder(reqCtx, func(at time.Time) { l.stale.markKey(k.Endpoint, k.Query, at) })
 				r := fetchOne(ctx, l.cred, k, fetch)
 				mu.Lock()
 				results[k] = r
@@ -129,34 +166,33 @@ func newLoader[V any](reqCtx context.Context, f *LoaderFactory, l *Loaders, fetc
 		}
 		return out
 	}
-	return dataloader.NewBatchedLoader(batch, dataloader.WithWait[Key, V](batchWait))
+	return dataloader.NewBatchedLoader(batch, dataloader.WithWait[Key[Q], V](batchWait))
 }
 
 // fetchOne makes one upstream call. A panic in it fails only this key.
-func fetchOne[V any](ctx context.Context, cred upstream.Credential, k Key, fetch fetchFunc[V]) (res *dataloader.Result[V]) {
+func fetchOne[Q comparable, V any](ctx context.Context, cred upstream.Credential, k Key[Q], fetch fetchFunc[Q, V]) (res *dataloader.Result[V]) {
 	defer func() {
 		if v := recover(); v != nil {
 			res = &dataloader.Result[V]{Error: &panicError{value: v, stack: debug.Stack()}}
 		}
 	}()
 	if cred.IsZero() {
-		return &dataloader.Result[V]{Error: noCredential(ctx)}
+		return &dataloader.Result[V]{Error: errNoCredential}
 	}
 	v, err := fetch(ctx, cred, k.Query)
 	return &dataloader.Result[V]{Data: v, Error: err}
 }
 
 // load asks one loader for one key of this request's credential.
-func load[V any](ctx context.Context, pick func(*Loaders) *dataloader.Loader[Key, V], endpoint string, q upstream.Query) (V, error) {
+func load[Q comparable, V any](ctx context.Context, pick func(*Loaders) *dataloader.Loader[Key[Q], V], endpoint string, q Q) (V, error) {
 	l, err := loadersFor(ctx)
 	if err != nil {
 		var zero V
 		return zero, err
 	}
-	k := Key{Credential: l.cred.Hash(), Endpoint: endpoint, Query: q}
-	v, err := pick(l).Load(ctx, k)()
+	v, err := pick(l).Load(ctx, Key[Q]{Credential: l.cred.Hash(), Endpoint: endpoint, Query: q})()
 	if err == nil {
-		l.stale.markField(ctx, k)
+		l.stale.markField(ctx, endpoint, q)
 	}
 	return v, err
 }

@@ -13,25 +13,29 @@ import (
 
 // Loader accessors, so resolvers name the loader they use with a method
 // expression and the generic helpers below stay one call.
-func (l *Loaders) incomeDailyLoader() *dataloader.Loader[Key, []upstream.RevenueDay] {
+func (l *Loaders) incomeDailyLoader() *dataloader.Loader[aKey, []upstream.RevenueDay] {
 	return l.incomeDaily
 }
-func (l *Loaders) fullnessDailyLoader() *dataloader.Loader[Key, []upstream.OccupancyDay] {
+func (l *Loaders) fullnessDailyLoader() *dataloader.Loader[aKey, []upstream.OccupancyDay] {
 	return l.fullnessDaily
 }
-func (l *Loaders) recordsDailyLoader() *dataloader.Loader[Key, []upstream.AppointmentsDay] {
+func (l *Loaders) recordsDailyLoader() *dataloader.Loader[aKey, []upstream.AppointmentsDay] {
 	return l.recordsDaily
 }
-func (l *Loaders) recordSourceLoader() *dataloader.Loader[Key, []upstream.Slice] {
+func (l *Loaders) recordSourceLoader() *dataloader.Loader[aKey, []upstream.Slice] {
 	return l.recordSource
 }
-func (l *Loaders) recordStatusLoader() *dataloader.Loader[Key, []upstream.Slice] {
+func (l *Loaders) recordStatusLoader() *dataloader.Loader[aKey, []upstream.Slice] {
 	return l.recordStatus
 }
-func (l *Loaders) overallLoader() *dataloader.Loader[Key, *upstream.Overall] { return l.overall }
+func (l *Loaders) overallLoader() *dataloader.Loader[aKey, *upstream.Overall] { return l.overall }
+
+func (l *Loaders) clientsDailyLoader() *dataloader.Loader[aKey, []upstream.ClientsDay] {
+	return l.clientsDaily
+}
 
 // metric validates a metric's arguments and loads it.
-func metric[V any](ctx context.Context, loc *model.Location, from, to calendar.Date, f *model.AnalyticsFilter, pick func(*Loaders) *dataloader.Loader[Key, V], endpoint string) (V, error) {
+func metric[V any](ctx context.Context, loc *model.Location, from, to calendar.Date, f *model.AnalyticsFilter, pick func(*Loaders) *dataloader.Loader[aKey, V], endpoint string) (V, error) {
 	q, err := analyticsQuery(loc, from, to, f)
 	if err != nil {
 		var zero V
@@ -42,7 +46,7 @@ func metric[V any](ctx context.Context, loc *model.Location, from, to calendar.D
 
 // series loads a daily series and hands out pointers into a copy, so no
 // resolver can modify the slice another field of the request shares.
-func series[V any](ctx context.Context, loc *model.Location, from, to calendar.Date, f *model.AnalyticsFilter, pick func(*Loaders) *dataloader.Loader[Key, []V], endpoint string) ([]*V, error) {
+func series[V any](ctx context.Context, loc *model.Location, from, to calendar.Date, f *model.AnalyticsFilter, pick func(*Loaders) *dataloader.Loader[aKey, []V], endpoint string) ([]*V, error) {
 	days, err := metric(ctx, loc, from, to, f, pick, endpoint)
 	if err != nil {
 		return nil, err
@@ -85,3 +89,28 @@ func nonEmpty(s string) *string {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func (l *Loaders) companiesLoader() *dataloader.Loader[Key[struct{}], []upstream.LocationInfo] {
+	return l.companies
+}
+func (l *Loaders) companyLoader() *dataloader.Loader[Key[int64], *upstream.LocationInfo] {
+	return l.company
+}
+func (l *Loaders) loyaltyProgramsLoader() *dataloader.Loader[Key[int64], []upstream.LoyaltyProgram] {
+	return l.loyaltyPrograms
+}
+func (l *Loaders) loyaltyIncomeLoader() *dataloader.Loader[Key[upstream.LoyaltyQuery], *upstream.LoyaltyIncome] {
+	return l.loyaltyIncome
+}
+func (l *Loaders) loyaltyVisitsLoader() *dataloader.Loader[Key[upstream.LoyaltyQuery], *upstream.LoyaltyVisits] {
+	return l.loyaltyVisits
+}
+func (l *Loaders) loyaltyStaffLoader() *dataloader.Loader[Key[upstream.LoyaltyQuery], []upstream.LoyaltyStaffRow] {
+	return l.loyaltyStaff
+}
+func (l *Loaders) zReportLoader() *dataloader.Loader[Key[upstream.ZReportQuery], *upstream.ZReport] {
+	return l.zReport
+}
+func (l *Loaders) dayReportLoader() *dataloader.Loader[Key[upstream.DayReportQuery], *upstream.DayReport] {
+	return l.dayReport
+}

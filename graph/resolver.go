@@ -2,6 +2,7 @@ package graph
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/altegraph/altegraph/session"
 )
@@ -16,4 +17,13 @@ type Resolver struct {
 	Sessions *session.Manager
 	Throttle session.Limiter
 	Logger   *slog.Logger
+	// Now is the clock that decides "today" for period presets; tests fix it.
+	Now func() time.Time
+}
+
+func (r *Resolver) now() time.Time {
+	if r.Now == nil {
+		return time.Now()
+	}
+	return r.Now()
 }

@@ -7,11 +7,260 @@ package graph
 
 import (
 	"context"
+	"strconv"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/altegraph/altegraph/calendar"
 	"github.com/altegraph/altegraph/graph/model"
 	"github.com/altegraph/altegraph/upstream"
 )
+
+// Currency is the resolver for the currency field.
+func (r *chainTotalsResolver) Currency(ctx context.Context, obj *model.ChainTotals) (*model.Currency, error) {
+	c, _, mixed, err := chainCurrency(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	if mixed != nil {
+		return nil, mixed
+	}
+	return &model.Currency{Iso: nonEmpty(c.ISO), Symbol: nonEmpty(c.Symbol), Name: nonEmpty(c.Name)}, nil
+}
+
+// RevenueDaily is the resolver for the revenueDaily field.
+func (r *chainTotalsResolver) RevenueDaily(ctx context.Context, obj *model.ChainTotals) ([]*upstream.RevenueDay, error) {
+	return chainRevenueDaily(ctx, obj)
+}
+
+// AppointmentsDaily is the resolver for the appointmentsDaily field.
+func (r *chainTotalsResolver) AppointmentsDaily(ctx context.Context, obj *model.ChainTotals) ([]*upstream.AppointmentsDay, error) {
+	days, err := loadAll(ctx, obj, (*Loaders).recordsDailyLoader, upstream.EndpointRecordsDaily)
+	if err != nil {
+		return nil, err
+	}
+	return sumDays(days, func(d *upstream.AppointmentsDay, s upstream.AppointmentsDay) {
+		d.Total += s.Total
+		d.Online += s.Online
+		d.FromNewClients += s.FromNewClients
+	}), nil
+}
+
+// ClientsDaily is the resolver for the clientsDaily field.
+func (r *chainTotalsResolver) ClientsDaily(ctx context.Context, obj *model.ChainTotals) ([]*upstream.ClientsDay, error) {
+	days, err := loadAll(ctx, obj, (*Loaders).clientsDailyLoader, upstream.EndpointClientsDaily)
+	if err != nil {
+		return nil, err
+	}
+	return sumDays(days, func(d *upstream.ClientsDay, s upstream.ClientsDay) {
+		d.Total += s.Total
+		d.New += s.New
+		d.Returning += s.Returning
+	}), nil
+}
+
+// KeyMetrics is the resolver for the keyMetrics field.
+func (r *chainTotalsResolver) KeyMetrics(ctx context.Context, obj *model.ChainTotals) (*model.ChainKeyMetrics, error) {
+	cur, all, mixed, err := chainCurrency(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	if mixed != nil {
+		// Counts still add up; the money fields are left out, with the error.
+		graphql.AddError(ctx, mixed)
+	}
+	return chainKeyMetrics(cur, all, mixed == nil), nil
+}
+
+// Revenue is the resolver for the revenue field.
+func (r *dailySeriesResolver) Revenue(ctx context.Context, obj *model.DailySeries) ([]*model.RevenueBucket, error) {
+	bs, err := rollup(ctx, obj, fetchRevenue(obj), sums)
+	if err != nil {
+		return nil, err
+	}
+	return revenueBuckets(bs), nil
+}
+
+// Appointments is the resolver for the appointments field.
+func (r *dailySeriesResolver) Appointments(ctx context.Context, obj *model.DailySeries) ([]*model.AppointmentsBucket, error) {
+	bs, err := rollup(ctx, obj, fetchAppointments(obj), sums)
+	if err != nil {
+		return nil, err
+	}
+	return appointmentsBuckets(bs), nil
+}
+
+// Clients is the resolver for the clients field.
+func (r *dailySeriesResolver) Clients(ctx context.Context, obj *model.DailySeries) ([]*model.ClientsBucket, error) {
+	bs, err := rollup(ctx, obj, fetchClients(obj), sums)
+	if err != nil {
+		return nil, err
+	}
+	return clientsBuckets(bs), nil
+}
+
+// Occupancy is the resolver for the occupancy field.
+func (r *dailySeriesResolver) Occupancy(ctx context.Context, obj *model.DailySeries) ([]*model.OccupancyBucket, error) {
+	bs, err := rollup(ctx, obj, fetchOccupancy(obj), occupancyAgg)
+	if err != nil {
+		return nil, err
+	}
+	return occupancyBuckets(bs), nil
+}
+
+// ClientDetail is the resolver for the clientDetail field.
+func (r *dayEndReportResolver) ClientDetail(ctx context.Context, obj *model.DayEndReport, includePersonalData bool) ([]*model.DayEndDay, error) {
+	if !includePersonalData {
+		return nil, nil
+	}
+	return clientDetail(obj.Detail), nil
+}
+
+// Name is the resolver for the name field.
+func (r *locationResolver) Name(ctx context.Context, obj *model.Location) (*string, error) {
+	i, err := info(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return nonEmpty(i.Title), nil
+}
+
+// Timezone is the resolver for the timezone field.
+func (r *locationResolver) Timezone(ctx context.Context, obj *model.Location) (*model.LocationTimezone, error) {
+	z, err := r.zoneOf(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return &model.LocationTimezone{Name: z.loc.String(), Fallback: z.fallback, UpstreamName: nonEmpty(z.upstream)}, nil
+}
+
+// Currency is the resolver for the currency field.
+func (r *locationResolver) Currency(ctx context.Context, obj *model.Location) (*model.Currency, error) {
+	i, err := info(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return currencyOfSymbol(i.CurrencySymbol), nil
+}
+
+// LoyaltyPrograms is the resolver for the loyaltyPrograms field.
+func (r *locationResolver) LoyaltyPrograms(ctx context.Context, obj *model.Location) ([]*model.LoyaltyProgram, error) {
+	ps, err := load(ctx, (*Loaders).loyaltyProgramsLoader, upstream.EndpointLoyaltyPrograms, obj.Number)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.LoyaltyProgram, len(ps))
+	for i, p := range ps {
+		out[i] = &model.LoyaltyProgram{ID: strconv.FormatInt(p.ID, 10), Title: p.Title, Type: nonEmpty(p.Type)}
+	}
+	return out, nil
+}
+
+// ClientsDaily is the resolver for the clientsDaily field.
+func (r *locationResolver) ClientsDaily(ctx context.Context, obj *model.Location, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) ([]*upstream.ClientsDay, error) {
+	return series(ctx, obj, from, to, filter, (*Loaders).clientsDailyLoader, upstream.EndpointClientsDaily)
+}
+
+// LoyaltyRevenue is the resolver for the loyaltyRevenue field.
+func (r *locationResolver) LoyaltyRevenue(ctx context.Context, obj *model.Location, programID string, from *calendar.Date, to *calendar.Date, period *model.Period) (*model.LoyaltyRevenue, error) {
+	q, err := r.loyaltyQuery(ctx, obj, programID, from, to, period)
+	if err != nil {
+		return nil, err
+	}
+	in, err := load(ctx, (*Loaders).loyaltyIncomeLoader, upstream.EndpointLoyaltyIncome, q)
+	if err != nil {
+		return nil, err
+	}
+	return loyaltyRevenue(q, in), nil
+}
+
+// LoyaltyClients is the resolver for the loyaltyClients field.
+func (r *locationResolver) LoyaltyClients(ctx context.Context, obj *model.Location, programID string, from *calendar.Date, to *calendar.Date, period *model.Period) (*model.LoyaltyClients, error) {
+	q, err := r.loyaltyQuery(ctx, obj, programID, from, to, period)
+	if err != nil {
+		return nil, err
+	}
+	v, err := load(ctx, (*Loaders).loyaltyVisitsLoader, upstream.EndpointLoyaltyVisits, q)
+	if err != nil {
+		return nil, err
+	}
+	return loyaltyClients(q, v), nil
+}
+
+// LoyaltyTeamMembers is the resolver for the loyaltyTeamMembers field.
+func (r *locationResolver) LoyaltyTeamMembers(ctx context.Context, obj *model.Location, programID string, from *calendar.Date, to *calendar.Date, period *model.Period) (*model.LoyaltyTeamMembers, error) {
+	q, err := r.loyaltyQuery(ctx, obj, programID, from, to, period)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := load(ctx, (*Loaders).loyaltyStaffLoader, upstream.EndpointLoyaltyStaff, q)
+	if err != nil {
+		return nil, err
+	}
+	return loyaltyTeam(q, rows), nil
+}
+
+// DayEndReport is the resolver for the dayEndReport field.
+func (r *locationResolver) DayEndReport(ctx context.Context, obj *model.Location, from *calendar.Date, to *calendar.Date, period *model.Period, teamMemberID *string) (*model.DayEndReport, error) {
+	rng, err := r.rangeArgs(ctx, obj, from, to, period, maxUpstreamDays)
+	if err != nil {
+		return nil, err
+	}
+	q := upstream.ZReportQuery{Location: obj.Number, Range: rng}
+	if teamMemberID != nil {
+		if q.TeamMember, err = parseID("teamMemberId", *teamMemberID); err != nil {
+			return nil, err
+		}
+	}
+	z, err := load(ctx, (*Loaders).zReportLoader, upstream.EndpointZReport, q)
+	if err != nil {
+		return nil, err
+	}
+	// "today" only matters when the detail has a single day in the range;
+	// the zone costs at most one cached location read.
+	var today calendar.Date
+	if len(z.Days) == 1 && rng.Contains(z.Days[0].Date) {
+		if zn, err := r.zoneOf(ctx, obj); err == nil {
+			today = calendar.Today(r.now(), zn.loc)
+		}
+	}
+	return dayEndReport(rng, z, today), nil
+}
+
+// DayReport is the resolver for the dayReport field.
+func (r *locationResolver) DayReport(ctx context.Context, obj *model.Location, date calendar.Date) (*upstream.DayReport, error) {
+	d, err := load(ctx, (*Loaders).dayReportLoader, upstream.EndpointDayReport, upstream.DayReportQuery{Location: obj.Number, Date: date})
+	if err != nil {
+		return nil, err
+	}
+	if d.Date != date {
+		// Altegio answers for another day when the user may not see the
+		// one asked for (CONTRACT §3.12): never show it as the day asked for.
+		return nil, newError(CodeForbidden, "Altegio answered with the report of %s instead of %s; your account may not see that day.", d.Date, date)
+	}
+	return d, nil
+}
+
+// Daily is the resolver for the daily field.
+func (r *locationResolver) Daily(ctx context.Context, obj *model.Location, from *calendar.Date, to *calendar.Date, period *model.Period, interval *model.Interval, compareTo *model.Comparison, filter *model.AnalyticsFilter) (*model.DailySeries, error) {
+	rng, err := r.rangeArgs(ctx, obj, from, to, period, maxSeriesDays)
+	if err != nil {
+		return nil, err
+	}
+	flt, err := filterOf(filter)
+	if err != nil {
+		return nil, err
+	}
+	iv := model.IntervalDay
+	if interval != nil {
+		iv = *interval
+	}
+	s := &model.DailySeries{Range: dateRange(rng), Interval: iv, Location: obj.Number, Days: rng, Filter: flt}
+	if compareTo != nil {
+		c := comparedRange(rng, *compareTo)
+		s.Compared, s.ComparisonRange = &c, dateRange(c)
+	}
+	return s, nil
+}
 
 // RevenueDaily is the resolver for the revenueDaily field.
 func (r *locationResolver) RevenueDaily(ctx context.Context, obj *model.Location, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) ([]*upstream.RevenueDay, error) {
@@ -105,6 +354,34 @@ func (r *queryResolver) Me(ctx context.Context) (*model.User, error) {
 	return r.me(ctx)
 }
 
+// MyLocations is the resolver for the myLocations field.
+func (r *queryResolver) MyLocations(ctx context.Context) ([]*model.Location, error) {
+	list, err := load(ctx, (*Loaders).companiesLoader, upstream.EndpointCompanies, struct{}{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Location, len(list))
+	for i := range list {
+		l := list[i]
+		out[i] = &model.Location{ID: strconv.FormatInt(l.ID, 10), Number: l.ID, Info: &l}
+	}
+	return out, nil
+}
+
+// ChainTotals is the resolver for the chainTotals field.
+func (r *queryResolver) ChainTotals(ctx context.Context, ids []string, from calendar.Date, to calendar.Date, filter *model.AnalyticsFilter) (*model.ChainTotals, error) {
+	return r.chainQueries(ids, from, to, filter)
+}
+
+// ChainTotals returns ChainTotalsResolver implementation.
+func (r *Resolver) ChainTotals() ChainTotalsResolver { return &chainTotalsResolver{r} }
+
+// DailySeries returns DailySeriesResolver implementation.
+func (r *Resolver) DailySeries() DailySeriesResolver { return &dailySeriesResolver{r} }
+
+// DayEndReport returns DayEndReportResolver implementation.
+func (r *Resolver) DayEndReport() DayEndReportResolver { return &dayEndReportResolver{r} }
+
 // Location returns LocationResolver implementation.
 func (r *Resolver) Location() LocationResolver { return &locationResolver{r} }
 
@@ -118,6 +395,9 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
+	chainTotalsResolver     struct{ *Resolver }
+	dailySeriesResolver     struct{ *Resolver }
+	dayEndReportResolver    struct{ *Resolver }
 	locationResolver        struct{ *Resolver }
 	moneyComparisonResolver struct{ *Resolver }
 	mutationResolver        struct{ *Resolver }

@@ -22,24 +22,31 @@ type StaleField struct {
 // stale and which fields used them.
 type staleLog struct {
 	mu     sync.Mutex
-	keys   map[Key]time.Time
+	keys   map[staleKey]time.Time
 	fields []StaleField
 }
 
-func (s *staleLog) markKey(k Key, at time.Time) {
+// staleKey is a loader key without the credential, which is the same for
+// the whole request; query is any endpoint's comparable parameters.
+type staleKey struct {
+	endpoint string
+	query    any
+}
+
+func (s *staleLog) markKey(endpoint string, query any, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.keys == nil {
-		s.keys = map[Key]time.Time{}
+		s.keys = map[staleKey]time.Time{}
 	}
-	s.keys[k] = at
+	s.keys[staleKey{endpoint, query}] = at
 }
 
 // markField records the resolving field if its answer was stale.
-func (s *staleLog) markField(ctx context.Context, k Key) {
+func (s *staleLog) markField(ctx context.Context, endpoint string, query any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	at, ok := s.keys[k]
+	at, ok := s.keys[staleKey{endpoint, query}]
 	if !ok || graphql.GetFieldContext(ctx) == nil {
 		return
 	}

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/altegraph/altegraph/calendar"
+	"github.com/altegraph/altegraph/upstream"
 )
 
 // Narrows analytics to the appointments of one team member, one position or
@@ -34,6 +37,88 @@ type AppointmentShare struct {
 	Key *AppointmentStatusKey `json:"key,omitempty"`
 }
 
+// Appointments of one bucket.
+type AppointmentsBucket struct {
+	// First day of the bucket.
+	From calendar.Date `json:"from"`
+	// Last day of the bucket.
+	To calendar.Date `json:"to"`
+	// All appointments.
+	Total int `json:"total"`
+	// Appointments booked online.
+	Online int `json:"online"`
+	// Appointments of clients new to the location.
+	FromNewClients int `json:"fromNewClients"`
+	// The same over the compared days; `null` without `compareTo`.
+	Previous *AppointmentsBucket `json:"previous,omitempty"`
+}
+
+// Client counts of a chain, summed over its locations. A client of two
+// locations counts in both. Shares are left out: Altegio does not say which
+// count each location's percentages are of.
+type ChainClientStats struct {
+	// The locations' client bases, added.
+	Total int `json:"total"`
+	// New clients, added.
+	New int `json:"new"`
+	// Returning clients, added.
+	Returning int `json:"returning"`
+	// Clients with a visit in the range, added.
+	Active int `json:"active"`
+	// Lost clients, added.
+	Lost int `json:"lost"`
+}
+
+// Key metrics of a chain. Sums are sums of the locations' figures;
+// `changePercent` is recomputed from the summed current and previous values
+// (unrounded, `null` when the previous value is 0). Occupancy is left out:
+// the working time that would weight each location's percentage is not
+// reported by Altegio.
+type ChainKeyMetrics struct {
+	// All revenue.
+	Revenue *upstream.MoneyStat `json:"revenue,omitempty"`
+	// Revenue from services.
+	ServicesRevenue *upstream.MoneyStat `json:"servicesRevenue,omitempty"`
+	// Revenue from product sales.
+	ProductsRevenue *upstream.MoneyStat `json:"productsRevenue,omitempty"`
+	// Average bill of the chain: total revenue divided by the total number of
+	// visits, where each location's visits are its revenue divided by its
+	// average bill (the definition of an average bill). `null` when a location
+	// has no average bill (0) in either period, since its visits are then
+	// unknown.
+	AverageBill *upstream.MoneyStat `json:"averageBill,omitempty"`
+	// Average services bill, derived the same way from services revenue.
+	AverageServicesBill *upstream.MoneyStat `json:"averageServicesBill,omitempty"`
+	// Appointments summed; percentages recomputed from the summed counts.
+	Appointments *upstream.AppointmentStats `json:"appointments,omitempty"`
+	// Clients summed (each location counts its own clients).
+	Clients *ChainClientStats `json:"clients,omitempty"`
+}
+
+// Clients of one bucket: sums of the daily counts.
+type ClientsBucket struct {
+	// First day of the bucket.
+	From calendar.Date `json:"from"`
+	// Last day of the bucket.
+	To calendar.Date `json:"to"`
+	// Sum of daily client counts.
+	Total int `json:"total"`
+	// Sum of daily new-client counts.
+	New int `json:"new"`
+	// Sum of daily returning-client counts.
+	Returning int `json:"returning"`
+	// The same over the compared days; `null` without `compareTo`.
+	Previous *ClientsBucket `json:"previous,omitempty"`
+}
+
+// A count and the money taken for it.
+type CountAndPaid struct {
+	// How many.
+	Count int `json:"count"`
+	// Money paid for them, in major units of the report's currency.
+	Paid float64 `json:"paid"`
+}
+
 // A currency as the upstream names it.
 type Currency struct {
 	// ISO 4217 code, e.g. `EUR`; `null` if the upstream did not send it.
@@ -44,16 +129,242 @@ type Currency struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// An inclusive range of calendar days.
+type DateRange struct {
+	// First day, inclusive.
+	From calendar.Date `json:"from"`
+	// Last day, inclusive.
+	To calendar.Date `json:"to"`
+	// Number of days in the range.
+	Days int `json:"days"`
+}
+
+// One client's operations of a day. Holds personal data.
+type DayEndClient struct {
+	// Client id; `null` for a walk-in (upstream id 0).
+	ID *string `json:"id,omitempty"`
+	// Client's name (personal data).
+	Name string `json:"name"`
+	// Client's phone (personal data).
+	Phone string `json:"phone"`
+	// Client's e-mail (personal data).
+	Email string `json:"email"`
+	// Team members who served the client.
+	TeamMembers []*DayEndTeamMember `json:"teamMembers"`
+}
+
+// The per-client detail of one day.
+type DayEndDay struct {
+	// The calendar day (the upstream's day stamp).
+	Date calendar.Date `json:"date"`
+	// Clients of the day.
+	Clients []*DayEndClient `json:"clients"`
+}
+
+// One sold item.
+type DayEndItem struct {
+	// Item title.
+	Title string `json:"title"`
+	// Price before discount.
+	FirstCost float64 `json:"firstCost"`
+	// Discount.
+	Discount float64 `json:"discount"`
+	// Price after discount.
+	ResultCost float64 `json:"resultCost"`
+	// Payments towards it.
+	Payments []*DayEndPayment `json:"payments"`
+}
+
+// One payment within a sold item.
+type DayEndPayment struct {
+	// Paid from accounts (cash, card, ...).
+	AccountsAmount float64 `json:"accountsAmount"`
+	// Paid with loyalty means (bonuses, memberships, ...).
+	LoyaltyAmount float64 `json:"loyaltyAmount"`
+	// Payment type as the upstream names it.
+	PaymentType string `json:"paymentType"`
+}
+
+// What one team member did for a client.
+type DayEndTeamMember struct {
+	// Team member id.
+	ID string `json:"id"`
+	// Team member's name.
+	Name string `json:"name"`
+	// Services.
+	Services []*DayEndItem `json:"services"`
+	// Products.
+	Products []*DayEndItem `json:"products"`
+	// Other operations (one entry upstream); `null` when none.
+	Other *DayEndItem `json:"other,omitempty"`
+}
+
+// Totals of a day-end report.
+type DayEndTotals struct {
+	// Clients served.
+	Clients int `json:"clients"`
+	// All appointments.
+	Appointments int `json:"appointments"`
+	// Appointments where the client came.
+	Visits int `json:"visits"`
+	// Appointments where the client did not come.
+	NonVisits int `json:"nonVisits"`
+	// Services sold, and what was paid for them.
+	Services *CountAndPaid `json:"services"`
+	// Products sold, and what was paid for them.
+	Products *CountAndPaid `json:"products"`
+	// Memberships sold (upstream `abonement`), and what was paid for them.
+	Memberships *CountAndPaid `json:"memberships"`
+	// Gift cards sold (upstream `certificates`), and what was paid for them.
+	GiftCards *CountAndPaid `json:"giftCards"`
+	// Average per client, as the upstream computes it.
+	ClientsAverage float64 `json:"clientsAverage"`
+	// Average per appointment, as the upstream computes it.
+	AppointmentsAverage float64 `json:"appointmentsAverage"`
+	// Average per visit, as the upstream computes it.
+	VisitsAverage float64 `json:"visitsAverage"`
+}
+
+// A location's IANA time zone. It decides what "today" is for `period`
+// presets. When the upstream's `timezone_name` is missing or not a zone this
+// server knows, the gateway uses UTC and says so with `fallback`.
+type LocationTimezone struct {
+	// The IANA zone the gateway uses, e.g. `Europe/Berlin`; `UTC` on fallback.
+	Name string `json:"name"`
+	// True when the upstream gave no usable zone and UTC is used instead.
+	Fallback bool `json:"fallback"`
+	// `timezone_name` as the upstream sent it; `null` when absent.
+	UpstreamName *string `json:"upstreamName,omitempty"`
+}
+
+// Client statistics of a loyalty programme.
+type LoyaltyClients struct {
+	// The days reported on.
+	Range *DateRange `json:"range"`
+	// Clients new to the programme.
+	New *upstream.LoyaltyClientCounts `json:"new"`
+	// Existing members.
+	Existing *upstream.LoyaltyClientCounts `json:"existing"`
+	// All members.
+	Total *upstream.LoyaltyClientCounts `json:"total"`
+	// Per-day rows, as the upstream sent them.
+	Days []*LoyaltyVisitsDay `json:"days"`
+}
+
+// A loyalty programme (promotion) active in a location.
+type LoyaltyProgram struct {
+	// Programme id: the `programId` the loyalty analytics take.
+	ID string `json:"id"`
+	// The programme's title, the business's own words.
+	Title string `json:"title"`
+	// Upstream programme type, e.g. `discount_static`, `cashback_static_paid`; `null` when absent.
+	Type *string `json:"type,omitempty"`
+}
+
+// Revenue statistics of a loyalty programme.
+type LoyaltyRevenue struct {
+	// The days reported on.
+	Range *DateRange `json:"range"`
+	// Clients new to the programme in the range.
+	New *upstream.LoyaltySums `json:"new"`
+	// Existing members.
+	Existing *upstream.LoyaltySums `json:"existing"`
+	// All members.
+	Total *upstream.LoyaltySums `json:"total"`
+	// The currency of every sum.
+	Currency *Currency `json:"currency"`
+	// Per-day rows, as the upstream sent them (days without activity may be absent).
+	Days []*LoyaltyRevenueDay `json:"days"`
+}
+
+// One day of loyalty programme revenue.
+type LoyaltyRevenueDay struct {
+	// The location's calendar day.
+	Date calendar.Date `json:"date"`
+	// Paid by clients new to the programme.
+	New float64 `json:"new"`
+	// Paid by existing members.
+	Existing float64 `json:"existing"`
+	// `new` + `existing`.
+	Total float64 `json:"total"`
+}
+
+// One team member's programme clients.
+type LoyaltyTeamMember struct {
+	// Team member id.
+	ID string `json:"id"`
+	// Team member's name.
+	Name string `json:"name"`
+	// Their programme clients.
+	Clients *upstream.LoyaltyClientCounts `json:"clients"`
+}
+
+// Client return per team member for a loyalty programme.
+type LoyaltyTeamMembers struct {
+	// The days reported on.
+	Range *DateRange `json:"range"`
+	// One row per team member, in the upstream's order.
+	TeamMembers []*LoyaltyTeamMember `json:"teamMembers"`
+}
+
+// One day of loyalty programme visits.
+type LoyaltyVisitsDay struct {
+	// The location's calendar day.
+	Date calendar.Date `json:"date"`
+	// Visits of clients new to the programme.
+	New int `json:"new"`
+	// Visits of existing members.
+	Existing int `json:"existing"`
+	// `new` + `existing`.
+	Total int `json:"total"`
+}
+
 // Sign-in and sign-out. Mutations are accepted over `POST` only. The Altegio
 // user token a sign-in obtains never leaves the gateway: clients get an opaque
 // session token instead.
 type Mutation struct {
 }
 
+// Occupancy of one bucket. For one day these are the upstream's values. For
+// a longer bucket: `noShowPercent` is the share of the bucket's appointments
+// that were no-shows, i.e. daily no-show percentages weighted by each day's
+// appointment count (`null` when the bucket has no appointments);
+// `occupancyPercent` is the mean of the daily values, each day counting
+// equally, because the upstream does not send the working time that would
+// weight them — for an exact period figure use `keyMetrics.occupancy`.
+type OccupancyBucket struct {
+	// First day of the bucket.
+	From calendar.Date `json:"from"`
+	// Last day of the bucket.
+	To calendar.Date `json:"to"`
+	// Booked share of working time, in percent (see the type's description).
+	OccupancyPercent float64 `json:"occupancyPercent"`
+	// No-show share of appointments, in percent; `null` when there were no appointments.
+	NoShowPercent *float64 `json:"noShowPercent,omitempty"`
+	// The same over the compared days; `null` without `compareTo`.
+	Previous *OccupancyBucket `json:"previous,omitempty"`
+}
+
 // Entry points. Every metric lives on `Location`, so one query can ask for
 // several metrics of several locations; the gateway batches and deduplicates
 // the upstream calls behind them.
 type Query struct {
+}
+
+// Revenue of one bucket, in major units of the location's currency.
+type RevenueBucket struct {
+	// First day of the bucket.
+	From calendar.Date `json:"from"`
+	// Last day of the bucket.
+	To calendar.Date `json:"to"`
+	// All revenue: services plus products.
+	Total float64 `json:"total"`
+	// Revenue from services.
+	Services float64 `json:"services"`
+	// Revenue from product sales.
+	Products float64 `json:"products"`
+	// The same over the compared days; `null` without `compareTo`.
+	Previous *RevenueBucket `json:"previous,omitempty"`
 }
 
 // The result of a sign-in. Either `token` is set (signed in), or `twoFactor`
@@ -160,6 +471,217 @@ func (e *AppointmentStatusKey) UnmarshalJSON(b []byte) error {
 }
 
 func (e AppointmentStatusKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Which earlier period to compare a series with.
+type Comparison string
+
+const (
+	// The same number of days immediately before `from` (as Altegio's key metrics compare).
+	ComparisonPreviousPeriod Comparison = "PREVIOUS_PERIOD"
+	// The same days a year earlier: the period starts on the same calendar day
+	// of the previous year (29 February maps to 28 February) and has the same
+	// number of days.
+	ComparisonPreviousYear Comparison = "PREVIOUS_YEAR"
+)
+
+var AllComparison = []Comparison{
+	ComparisonPreviousPeriod,
+	ComparisonPreviousYear,
+}
+
+func (e Comparison) IsValid() bool {
+	switch e {
+	case ComparisonPreviousPeriod, ComparisonPreviousYear:
+		return true
+	}
+	return false
+}
+
+func (e Comparison) String() string {
+	return string(e)
+}
+
+func (e *Comparison) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Comparison(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Comparison", str)
+	}
+	return nil
+}
+
+func (e Comparison) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Comparison) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Comparison) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Bucket size of a rolled-up series.
+type Interval string
+
+const (
+	// One bucket per day.
+	IntervalDay Interval = "DAY"
+	// One bucket per ISO week (Monday to Sunday); the first and last may be partial, clipped to the range.
+	IntervalWeek Interval = "WEEK"
+	// One bucket per calendar month; the first and last may be partial, clipped to the range.
+	IntervalMonth Interval = "MONTH"
+)
+
+var AllInterval = []Interval{
+	IntervalDay,
+	IntervalWeek,
+	IntervalMonth,
+}
+
+func (e Interval) IsValid() bool {
+	switch e {
+	case IntervalDay, IntervalWeek, IntervalMonth:
+		return true
+	}
+	return false
+}
+
+func (e Interval) String() string {
+	return string(e)
+}
+
+func (e *Interval) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Interval(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Interval", str)
+	}
+	return nil
+}
+
+func (e Interval) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Interval) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Interval) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A preset period, resolved to calendar days in the location's time zone
+// (see `Location.timezone`) at the moment of the request. Periods that run
+// "to date" end today; days after today are never included.
+type Period string
+
+const (
+	// Today.
+	PeriodToday Period = "TODAY"
+	// Yesterday.
+	PeriodYesterday Period = "YESTERDAY"
+	// The 7 days ending today (today and the 6 days before).
+	PeriodLast7Days Period = "LAST_7_DAYS"
+	// The 30 days ending today.
+	PeriodLast30Days Period = "LAST_30_DAYS"
+	// This ISO week to date: Monday to today.
+	PeriodThisWeek Period = "THIS_WEEK"
+	// The whole previous ISO week, Monday to Sunday.
+	PeriodLastWeek Period = "LAST_WEEK"
+	// This calendar month to date.
+	PeriodThisMonth Period = "THIS_MONTH"
+	// The whole previous calendar month.
+	PeriodLastMonth Period = "LAST_MONTH"
+	// This calendar quarter to date.
+	PeriodThisQuarter Period = "THIS_QUARTER"
+	// The whole previous calendar quarter.
+	PeriodLastQuarter Period = "LAST_QUARTER"
+	// This calendar year to date.
+	PeriodThisYear Period = "THIS_YEAR"
+	// The whole previous calendar year.
+	PeriodLastYear Period = "LAST_YEAR"
+)
+
+var AllPeriod = []Period{
+	PeriodToday,
+	PeriodYesterday,
+	PeriodLast7Days,
+	PeriodLast30Days,
+	PeriodThisWeek,
+	PeriodLastWeek,
+	PeriodThisMonth,
+	PeriodLastMonth,
+	PeriodThisQuarter,
+	PeriodLastQuarter,
+	PeriodThisYear,
+	PeriodLastYear,
+}
+
+func (e Period) IsValid() bool {
+	switch e {
+	case PeriodToday, PeriodYesterday, PeriodLast7Days, PeriodLast30Days, PeriodThisWeek, PeriodLastWeek, PeriodThisMonth, PeriodLastMonth, PeriodThisQuarter, PeriodLastQuarter, PeriodThisYear, PeriodLastYear:
+		return true
+	}
+	return false
+}
+
+func (e Period) String() string {
+	return string(e)
+}
+
+func (e *Period) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Period(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Period", str)
+	}
+	return nil
+}
+
+func (e Period) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Period) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Period) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -352,14 +352,24 @@ var chain = []*profile{
 // answer 401, as Altegio does for a user without the analytics right.
 var restrictedProfile = almaty(FaultChartsUnauthorized, "Lumen Almaty (no analytics right)", true)
 
+// SecondAlmaty is a second healthy Almaty location (KZT, like 1001),
+// answered by id but not listed by GET /companies, so that chain totals,
+// which add up one currency only, have two locations to add in the demo.
+const SecondAlmaty = 1011
+
+var secondAlmatyProfile = almaty(SecondAlmaty, "Lumen Almaty (Esentai)", false)
+
 func lookupProfile(id int) *profile {
 	for _, p := range chain {
 		if p.ID == id {
 			return p
 		}
 	}
-	if id == FaultChartsUnauthorized {
+	switch id {
+	case FaultChartsUnauthorized:
 		return restrictedProfile
+	case SecondAlmaty:
+		return secondAlmatyProfile
 	}
 	return nil
 }
