@@ -11,7 +11,6 @@ import (
 // sharedFixtures is the team's recorded fixture set (CONTRACT fixtures/),
 // outside the repository; the test is skipped where it is absent.
 
-
 func fixture(t *testing.T, rel string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(sharedFixtures, rel))
