@@ -109,20 +109,30 @@ type Point struct {
 // §1.4). It does not check the points against a range; see columns.
 func DecodeChart(body []byte) ([]Series, error) { return decodeChart("charts", body) }
 
-func decodeChart(endpoint string, body []byte) ([]Series, error) {
+// unwrapArray returns the array of a chart or pie body: the body itself,
+// or its "data" when the upstream wrapped it in an object (CONTRACT §1.4).
+func unwrapArray(endpoint, what string, body []byte) ([]byte, error) {
 	raw := bytes.TrimSpace(body)
-	if len(raw) > 0 && raw[0] == '{' {
-		var wrapped struct {
-			Success *bool           `json:"success"`
-			Data    json.RawMessage `json:"data"`
-		}
-		if err := json.Unmarshal(raw, &wrapped); err != nil {
-			return nil, badResponse(endpoint, 200, "chart is not JSON: %s", jsonProblem(raw, err))
-		}
-		if wrapped.Success != nil && !*wrapped.Success {
-			return nil, badResponse(endpoint, 200, "success:false on a 2xx answer: %s", errorMessage(raw))
-		}
-		raw = wrapped.Data
+	if len(raw) == 0 || raw[0] != '{' {
+		return raw, nil
+	}
+	var wrapped struct {
+		Success *bool           `json:"success"`
+		Data    json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &wrapped); err != nil {
+		return nil, badResponse(endpoint, 200, "%s is not JSON: %s", what, jsonProblem(raw, err))
+	}
+	if wrapped.Success != nil && !*wrapped.Success {
+		return nil, badResponse(endpoint, 200, "success:false on a 2xx answer: %s", errorMessage(raw))
+	}
+	return wrapped.Data, nil
+}
+
+func decodeChart(endpoint string, body []byte) ([]Series, error) {
+	raw, err := unwrapArray(endpoint, "chart", body)
+	if err != nil {
+		return nil, err
 	}
 	var wire []struct {
 		Label string            `json:"label"`
@@ -285,19 +295,9 @@ type Slice struct {
 
 // decodePie reads [{label, data}] (CONTRACT §3.5–3.6), raw or wrapped.
 func decodePie(endpoint string, body []byte) ([]Slice, error) {
-	raw := bytes.TrimSpace(body)
-	if len(raw) > 0 && raw[0] == '{' {
-		var wrapped struct {
-			Success *bool           `json:"success"`
-			Data    json.RawMessage `json:"data"`
-		}
-		if err := json.Unmarshal(raw, &wrapped); err != nil {
-			return nil, badResponse(endpoint, 200, "pie is not JSON: %s", jsonProblem(raw, err))
-		}
-		if wrapped.Success != nil && !*wrapped.Success {
-			return nil, badResponse(endpoint, 200, "success:false on a 2xx answer: %s", errorMessage(raw))
-		}
-		raw = wrapped.Data
+	raw, err := unwrapArray(endpoint, "pie", body)
+	if err != nil {
+		return nil, err
 	}
 	var wire []struct {
 		Label *string `json:"label"`
