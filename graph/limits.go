@@ -39,61 +39,95 @@ func (l Limits) MutateOperationContext(_ context.Context, rc *graphql.OperationC
 	if rc.Operation == nil {
 		return nil
 	}
-	w := walker{doc: rc.Doc, vars: rc.Variables, seen: map[string]bool{}}
-	w.walk(rc.Operation.SelectionSet, 1, 1)
+	w := walker{doc: rc.Doc, vars: rc.Variables, memo: map[string]summary{}, open: map[string]bool{}}
+	sum := w.set(rc.Operation.SelectionSet)
 	refuse := func(format string, args ...any) *gqlerror.Error {
 		err := gqlerror.Errorf(format, args...)
 		err.Extensions = map[string]any{"code": string(CodeQueryTooComplex)}
 		return err
 	}
 	switch {
-	case l.MaxDepth > 0 && w.depth > l.MaxDepth:
-		return refuse("The query is nested %d levels deep; at most %d are allowed.", w.depth, l.MaxDepth)
-	case l.MaxAliases > 0 && w.aliases > l.MaxAliases:
-		return refuse("The query uses %d aliases; at most %d are allowed.", w.aliases, l.MaxAliases)
-	case l.MaxCost > 0 && w.cost > l.MaxCost:
-		return refuse("The query would need %d upstream calls (one per metric per location); at most %d are allowed in one query.", w.cost, l.MaxCost)
+	case l.MaxDepth > 0 && sum.depth > l.MaxDepth:
+		return refuse("The query is nested %d levels deep; at most %d are allowed.", sum.depth, l.MaxDepth)
+	case l.MaxAliases > 0 && sum.aliases > l.MaxAliases:
+		return refuse("The query uses %d aliases; at most %d are allowed.", sum.aliases, l.MaxAliases)
+	case l.MaxCost > 0 && sum.cost > l.MaxCost:
+		return refuse("The query would need %d upstream calls (one per metric per location); at most %d are allowed in one query.", sum.cost, l.MaxCost)
 	}
 	return nil
 }
 
-type walker struct {
-	doc                  *ast.QueryDocument
-	vars                 map[string]any
-	seen                 map[string]bool // fragments on the current path, against cycles
-	depth, aliases, cost int
+// summary is what a selection set asks for: how deep it nests, how many
+// aliases it uses and how many upstream calls it costs.
+type summary struct{ depth, aliases, cost int }
+
+// saturate keeps counts of absurd queries from overflowing; anything this
+// large is refused anyway.
+const saturate = 1 << 30
+
+func add(a, b int) int { return min(a+b, saturate) }
+func mul(a, b int) int {
+	if a != 0 && b > saturate/a {
+		return saturate
+	}
+	return a * b
 }
 
-func (w *walker) walk(set ast.SelectionSet, depth, mult int) {
+// walker summarises selection sets. Each fragment is summarised once and
+// reused wherever it is spread: walking spreads afresh would take time
+// exponential in the nesting of fragments that spread each other twice.
+type walker struct {
+	doc  *ast.QueryDocument
+	vars map[string]any
+	memo map[string]summary
+	open map[string]bool // fragments being summarised, against cycles
+}
+
+func (w *walker) set(set ast.SelectionSet) summary {
+	var out summary
 	for _, sel := range set {
-		switch s := sel.(type) {
+		var s summary
+		switch sel := sel.(type) {
 		case *ast.Field:
-			if strings.HasPrefix(s.Name, "__") {
+			if strings.HasPrefix(sel.Name, "__") {
 				continue // introspection: no upstream cost, and GraphiQL's is deep
 			}
-			w.depth = max(w.depth, depth)
-			if s.Alias != "" && s.Alias != s.Name {
-				w.aliases++
+			s = w.set(sel.SelectionSet)
+			s.depth++
+			s.cost = mul(s.cost, w.fanOut(sel))
+			if sel.Alias != "" && sel.Alias != sel.Name {
+				s.aliases = add(s.aliases, 1)
 			}
-			if s.Definition != nil {
-				if d := s.Definition.Directives.ForName("upstream"); d != nil {
-					w.cost += mult * callsOf(d)
+			if sel.Definition != nil {
+				if d := sel.Definition.Directives.ForName("upstream"); d != nil {
+					s.cost = add(s.cost, callsOf(d))
 				}
 			}
-			w.walk(s.SelectionSet, depth+1, mult*w.fanOut(s))
 		case *ast.InlineFragment:
-			w.walk(s.SelectionSet, depth, mult)
+			s = w.set(sel.SelectionSet)
 		case *ast.FragmentSpread:
-			if w.seen[s.Name] {
-				continue
-			}
-			if f := w.doc.Fragments.ForName(s.Name); f != nil {
-				w.seen[s.Name] = true
-				w.walk(f.SelectionSet, depth, mult)
-				delete(w.seen, s.Name)
-			}
+			s = w.fragment(sel.Name)
 		}
+		out.depth = max(out.depth, s.depth)
+		out.aliases = add(out.aliases, s.aliases)
+		out.cost = add(out.cost, s.cost)
 	}
+	return out
+}
+
+func (w *walker) fragment(name string) summary {
+	if s, ok := w.memo[name]; ok {
+		return s
+	}
+	f := w.doc.Fragments.ForName(name)
+	if f == nil || w.open[name] {
+		return summary{} // validation refuses unknown and cyclic fragments
+	}
+	w.open[name] = true
+	s := w.set(f.SelectionSet)
+	delete(w.open, name)
+	w.memo[name] = s
+	return s
 }
 
 // callsOf reads @upstream(calls:), 1 when not given.
@@ -108,8 +142,9 @@ func callsOf(d *ast.Directive) int {
 	return 1
 }
 
-// fanOut is how many times a field's selection is resolved: len(ids) for a
-// field that takes a list of location ids, else 1.
+// fanOut is how many times a field's selection costs upstream calls: the
+// number of distinct ids for a field that takes a list of location ids
+// (a location listed twice shares its calls), else 1.
 func (w *walker) fanOut(f *ast.Field) int {
 	arg := f.Arguments.ForName("ids")
 	if arg == nil {
@@ -119,10 +154,15 @@ func (w *walker) fanOut(f *ast.Field) int {
 	if err != nil {
 		return 1
 	}
-	if list, ok := v.([]any); ok && len(list) > 0 {
-		return len(list)
+	list, ok := v.([]any)
+	if !ok || len(list) == 0 {
+		return 1
 	}
-	return 1
+	distinct := map[string]bool{}
+	for _, id := range list {
+		distinct[strings.TrimLeft(fmt.Sprint(id), "0")] = true
+	}
+	return len(distinct)
 }
 
 func (l Limits) String() string {

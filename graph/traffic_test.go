@@ -503,3 +503,38 @@ func TestTwentyUsersUnderTheDefaultBudget(t *testing.T) {
 	}
 	t.Logf("20 users x 30 calls under 5/s: %d served (per user %d..%d), %d RATE_LIMITED, %v", total, least, most, 600-total, elapsed.Round(time.Millisecond))
 }
+
+// TestCostOfNestedFragmentsIsLinear: fragments that spread the next one
+// twice, 40 deep, describe 2^40 fields; summarising each fragment once
+// keeps the check instant, and the query is refused on its cost.
+func TestCostOfNestedFragmentsIsLinear(t *testing.T) {
+	g := newGatewayWith(t, userToken, upstream.Traffic{}, func(o *graph.Options) {
+		o.Limits = graph.Limits{MaxDepth: 10, MaxAliases: 50, MaxCost: 120}
+	})
+	var b strings.Builder
+	b.WriteString(`{ location(id: "1001") { ...F0 } }`)
+	for i := range 40 {
+		fmt.Fprintf(&b, ` fragment F%d on Location { ...F%d ...F%d }`, i, i+1, i+1)
+	}
+	b.WriteString(` fragment F40 on Location { keyMetrics(from: "2026-08-01", to: "2026-08-02") { revenue { current } } }`)
+	start := time.Now()
+	r := g.query(t, b.String(), nil)
+	if el := time.Since(start); el > time.Second {
+		t.Errorf("the limit check took %v", el)
+	}
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "QUERY_TOO_COMPLEX" || len(g.up.Calls()) != 0 {
+		t.Fatalf("%.300s", r.raw)
+	}
+}
+
+func TestDuplicateIdsDoNotAddCost(t *testing.T) {
+	g := newGatewayWith(t, userToken, upstream.Traffic{}, func(o *graph.Options) {
+		o.MaxLocations = 50
+		o.Limits = graph.Limits{MaxCost: 12}
+	})
+	ids := []string{"1001", "1002", "1001", "1002", "1001", "1002", "1001"}
+	r := g.query(t, dashboard, map[string]any{"ids": ids, "from": "2026-08-01", "to": "2026-08-02"})
+	if len(r.Errors) != 0 {
+		t.Fatalf("2 distinct locations x 6 metrics cost 12: %.300s", r.raw)
+	}
+}
