@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sony/gobreaker/v2"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/altegraph/altegraph/cache"
 	"github.com/altegraph/altegraph/calendar"
@@ -125,6 +126,10 @@ func (c *Client) get(ctx context.Context, endpoint string, cred Credential, path
 			return e.Body, nil
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		// The caller is gone: do not start (or join) a call for nobody.
+		return nil, transportError(endpoint, err)
+	}
 	ch := c.flight.DoChan(key, func() (any, error) {
 		// The shared call must not die with whichever caller started it:
 		// it keeps that caller's values and deadline but not its cancel.
@@ -151,16 +156,21 @@ func (c *Client) get(ctx context.Context, endpoint string, cred Credential, path
 		}
 		return flightResult{body}, err
 	})
-	var err error
+	var r singleflight.Result
 	select {
-	case r := <-ch:
-		if r.Err == nil {
-			return r.Val.(flightResult).body, nil
-		}
-		err = r.Err
+	case r = <-ch:
 	case <-ctx.Done():
-		err = transportError(endpoint, ctx.Err())
+		// A result that is ready as well wins over the cancellation.
+		select {
+		case r = <-ch:
+		default:
+			r.Err = transportError(endpoint, ctx.Err())
+		}
 	}
+	if r.Err == nil {
+		return r.Val.(flightResult).body, nil
+	}
+	err := r.Err
 	if e, ok := AsError(err); ok && e.Kind == KindUnavailable && pol.MaxStale && t.Cache != nil {
 		if stale, ok := c.cacheGet(ctx, key); ok {
 			recordStale(ctx, stale.FetchedAt)
