@@ -636,6 +636,9 @@ type brokenStore struct{}
 func (brokenStore) Put(context.Context, string, []byte, time.Duration) error {
 	return fmt.Errorf("dial tcp redis:6379: connection refused")
 }
+func (brokenStore) Replace(context.Context, string, []byte, time.Duration) (bool, error) {
+	return false, fmt.Errorf("dial tcp redis:6379: connection refused")
+}
 func (brokenStore) Get(context.Context, string) ([]byte, error) {
 	return nil, fmt.Errorf("dial tcp redis:6379: connection refused")
 }

@@ -142,8 +142,14 @@ func (m *Manager) Lookup(ctx context.Context, token string) (*Session, error) {
 	// most once a minute), which shortens its idle life by at most that.
 	if now.Sub(rec.LastSeen) >= min(m.cfg.IdleTTL/20, time.Minute) {
 		rec.LastSeen = now
-		if err := m.put(ctx, "s:", token, rec, min(m.cfg.IdleTTL, rec.Expires.Sub(now))); err != nil {
+		// Replace, not Put: a logout between our read and this write must
+		// stay a logout.
+		live, err := m.replace(ctx, "s:", token, rec, min(m.cfg.IdleTTL, rec.Expires.Sub(now)))
+		if err != nil {
 			return nil, err
+		}
+		if !live {
+			return nil, ErrNoSession
 		}
 	}
 	return &Session{User: rec.User, Credential: upstream.UserCredential(rec.UserToken), CreatedAt: rec.Created, ExpiresAt: rec.Expires, LastSeen: rec.LastSeen}, nil
@@ -272,18 +278,34 @@ func aeadOf(token string) cipher.AEAD {
 }
 
 func (m *Manager) put(ctx context.Context, kind, token string, v any, ttl time.Duration) error {
-	plain, err := json.Marshal(v)
+	key, sealed, err := m.seal(kind, token, v)
 	if err != nil {
 		return err
+	}
+	return m.store.Put(ctx, key, sealed, ttl)
+}
+
+// replace writes v only over a live record; false when it was gone.
+func (m *Manager) replace(ctx context.Context, kind, token string, v any, ttl time.Duration) (bool, error) {
+	key, sealed, err := m.seal(kind, token, v)
+	if err != nil {
+		return false, err
+	}
+	return m.store.Replace(ctx, key, sealed, ttl)
+}
+
+func (m *Manager) seal(kind, token string, v any) (key string, sealed []byte, err error) {
+	plain, err := json.Marshal(v)
+	if err != nil {
+		return "", nil, err
 	}
 	aead := aeadOf(token)
 	nonce := make([]byte, aead.NonceSize())
 	if _, err := io.ReadFull(m.cfg.Rand, nonce); err != nil {
-		return fmt.Errorf("session: no randomness: %w", err)
+		return "", nil, fmt.Errorf("session: no randomness: %w", err)
 	}
-	key := kind + keyOf(token)
-	sealed := aead.Seal(nonce, nonce, plain, []byte(key))
-	return m.store.Put(ctx, key, sealed, ttl)
+	key = kind + keyOf(token)
+	return key, aead.Seal(nonce, nonce, plain, []byte(key)), nil
 }
 
 func (m *Manager) get(ctx context.Context, kind, token string, v any) error {

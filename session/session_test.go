@@ -321,3 +321,35 @@ func TestParseLimit(t *testing.T) {
 		}
 	}
 }
+
+// deleteOnRefresh deletes the record just before a refresh lands, like a
+// logout on another replica between Lookup's read and its write.
+type deleteOnRefresh struct{ *session.MemoryStore }
+
+func (d deleteOnRefresh) Put(ctx context.Context, key string, v []byte, ttl time.Duration) error {
+	_, _ = d.MemoryStore.Delete(ctx, key) // a plain write after a logout revives the session
+	return d.MemoryStore.Put(ctx, key, v, ttl)
+}
+
+func (d deleteOnRefresh) Replace(ctx context.Context, key string, v []byte, ttl time.Duration) (bool, error) {
+	_, _ = d.MemoryStore.Delete(ctx, key)
+	return d.MemoryStore.Replace(ctx, key, v, ttl)
+}
+
+func TestRefreshNeverRevivesALoggedOutSession(t *testing.T) {
+	clk := newClock()
+	store := deleteOnRefresh{session.NewMemoryStore(clk.Now)}
+	m := session.NewManager(store, session.Config{Now: clk.Now})
+	ctx := context.Background()
+	token, _, err := m.Create(ctx, upstream.UserCredential("user-token"), session.User{ID: "1", Name: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(5 * time.Minute) // due for a refresh of LastSeen
+	if _, err := m.Lookup(ctx, token); !errors.Is(err, session.ErrNoSession) {
+		t.Fatalf("lookup during a logout: %v", err)
+	}
+	if _, err := m.Lookup(ctx, token); !errors.Is(err, session.ErrNoSession) {
+		t.Fatalf("the session came back: %v", err)
+	}
+}

@@ -24,6 +24,9 @@ var ErrNotFound = errors.New("session: not found")
 // Store is a key-value store whose values expire. Keys are already hashed.
 type Store interface {
 	Put(ctx context.Context, key string, value []byte, ttl time.Duration) error
+	// Replace writes only over a live value and reports whether it did, so
+	// a refresh can never bring back a value deleted meanwhile.
+	Replace(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
 	// Get returns ErrNotFound for a missing or expired key.
 	Get(ctx context.Context, key string) ([]byte, error)
 	// Delete reports whether there was a value to delete.
@@ -68,6 +71,17 @@ func (s *MemoryStore) Put(_ context.Context, key string, value []byte, ttl time.
 	}
 	s.m[key] = memEntry{value: append([]byte(nil), value...), expires: now.Add(ttl)}
 	return nil
+}
+
+func (s *MemoryStore) Replace(_ context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, ok := s.m[key]; !ok || !now.Before(e.expires) {
+		return false, nil
+	}
+	s.m[key] = memEntry{value: append([]byte(nil), value...), expires: now.Add(ttl)}
+	return true, nil
 }
 
 func (s *MemoryStore) Get(_ context.Context, key string) ([]byte, error) {
@@ -129,6 +143,15 @@ func (s *RedisStore) Put(ctx context.Context, key string, value []byte, ttl time
 		ttl = time.Millisecond
 	}
 	return s.c.Set(ctx, s.prefix+key, value, ttl).Err()
+}
+
+func (s *RedisStore) Replace(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
+	if ttl < time.Millisecond {
+		ttl = time.Millisecond
+	}
+	// SET ... XX: only when the key still exists.
+	ok, err := s.c.SetXX(ctx, s.prefix+key, value, ttl).Result()
+	return ok, err
 }
 
 func (s *RedisStore) Get(ctx context.Context, key string) ([]byte, error) {
