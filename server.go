@@ -141,21 +141,15 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, now func() tim
 	}
 
 	// Sessions (issue 3): in memory, or in Redis shared by every replica.
-	closer := func() {}
 	throttleCfg := session.ThrottleConfig{PerAddress: cfg.LoginPerAddr, PerLogin: cfg.LoginPerLogin, Total: cfg.LoginTotal, Now: now}
 	var (
 		store    session.Store   = session.NewMemoryStore(now)
 		throttle session.Limiter = session.NewThrottle(throttleCfg)
 	)
-	if cfg.RedisURL != "" {
-		rc, err := session.OpenRedis(ctx, cfg.RedisURL)
-		if err != nil {
-			return nil, nil, err
-		}
-		closer = func() { _ = rc.Close() }
-		store = session.NewRedisStore(rc, "altegraph:")
-		throttle = session.NewRedisThrottle(rc, "altegraph:", throttleCfg)
-		log.Info("sessions and sign-in budgets are kept in Redis")
+	if rdb != nil {
+		store = session.NewRedisStore(rdb, "altegraph:")
+		throttle = session.NewRedisThrottle(rdb, "altegraph:", throttleCfg)
+		log.Info("sessions, sign-in budgets, the response cache and the upstream budget are kept in Redis")
 	} else {
 		log.Info("sessions are kept in memory: they do not survive a restart and are not shared between replicas (set REDIS_URL)")
 	}
@@ -204,7 +198,7 @@ func newServer(ctx context.Context, cfg Config, log *slog.Logger, now func() tim
 			DefaultQuery: signInExample(cfg.Demo()) + dashboardQuery(calendar.Today(now(), time.UTC)),
 		}))
 	}
-	return accessLog(log, mux), closer, nil
+	return accessLog(log, mux), closeFn, nil
 }
 
 // newTraffic builds the cache and the upstream budget: in this process, or

@@ -123,20 +123,6 @@ func NewRedisStore(c redis.UniversalClient, prefix string) *RedisStore {
 	return &RedisStore{c: c, prefix: prefix}
 }
 
-// OpenRedis connects to a redis:// or rediss:// URL and checks that the
-// server answers. The error never repeats the URL: it may hold a password.
-func OpenRedis(ctx context.Context, url string) (*redis.Client, error) {
-	opts, err := redis.ParseURL(url)
-	if err != nil {
-		return nil, errors.New("REDIS_URL is not a redis:// or rediss:// URL")
-	}
-	c := redis.NewClient(opts)
-	if err := c.Ping(ctx).Err(); err != nil {
-		_ = c.Close()
-		return nil, errors.New("redis at REDIS_URL does not answer PING")
-	}
-	return c, nil
-}
 
 func (s *RedisStore) Put(ctx context.Context, key string, value []byte, ttl time.Duration) error {
 	if ttl < time.Millisecond {
