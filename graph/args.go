@@ -12,9 +12,9 @@ import (
 // parseID reads an Altegio id: a positive decimal integer. Leading zeros
 // are accepted and normalised, so "007" and "7" share one upstream call.
 func parseID(field, raw string) (int64, error) {
-	s := strings.TrimSpace(raw)
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 || s != raw {
+	n, err := strconv.ParseInt(raw, 10, 64)
+	// Digits only: ParseInt would also take a sign ("+1001").
+	if err != nil || n <= 0 || strings.TrimLeft(raw, "0123456789") != "" {
 		return 0, badInput("%s must be a positive integer id, got %q", field, clipInput(raw))
 	}
 	return n, nil

@@ -356,6 +356,9 @@ func TestInvalidInputMakesNoUpstreamCall(t *testing.T) {
 		"too many ids":        {`{ locations(ids: ["1","2","3","4","5","6"]) { id } }`, nil},
 		"bad filter id":       {`{ location(id: "1001") { revenueDaily(from: "2026-08-01", to: "2026-08-03", filter: {positionId: "x1"}) { total } } }`, nil},
 		"zero team member id": {`{ location(id: "1001") { revenueDaily(from: "2026-08-01", to: "2026-08-03", filter: {teamMemberId: "0"}) { total } } }`, nil},
+		"signed id":           {`{ location(id: "+1001") { revenueDaily(from: "2026-08-01", to: "2026-08-03") { total } } }`, nil},
+		"epoch-era dates":     {`{ location(id: "1001") { revenueDaily(from: "1969-12-31", to: "1970-01-01") { total } } }`, nil},
+		"year 9999":           {`{ location(id: "1001") { revenueDaily(from: "9999-12-30", to: "9999-12-31") { total } } }`, nil},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -472,6 +475,34 @@ func TestMalformedBodyIsRefusedWithoutEchoingIt(t *testing.T) {
 		var resp gqlResponse
 		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "BAD_REQUEST" {
 			t.Errorf("response %s", rec.Body)
+		}
+	}
+}
+
+func TestOneBadIdNullsOnlyItsEntry(t *testing.T) {
+	g := newGateway(t, userToken)
+	r := g.query(t, `{ a: location(id: "1002") { revenueDaily(from: "2026-08-01", to: "2026-08-01") { total } }
+		locations(ids: ["1001", "abc", "1003"]) { id revenueDaily(from: "2026-08-01", to: "2026-08-01") { total } } }`, nil)
+	if r.Data == nil || r.Data["a"] == nil {
+		t.Fatalf("a bad id blanked the response: %s", r.raw)
+	}
+	locs := r.Data["locations"].([]any)
+	if len(locs) != 3 || locs[1] != nil || locs[0] == nil || locs[2] == nil {
+		t.Fatalf("locations: %s", r.raw)
+	}
+	if e := findError(r, "locations", 1.0); e == nil || e.Extensions["code"] != "BAD_USER_INPUT" || len(r.Errors) != 1 {
+		t.Fatalf("errors: %s", r.raw)
+	}
+}
+
+func TestInputErrorsNameNoGoTypes(t *testing.T) {
+	g := newGateway(t, userToken)
+	r := g.query(t, `query($f: Date!) { location(id: "1001") { occupancyDaily(from: $f, to: "2026-08-03") { date } } }`, map[string]any{"f": 20260801})
+	for _, e := range r.Errors {
+		for _, goName := range []string{"json.Number", "int64", "float64", "%!"} {
+			if strings.Contains(e.Message, goName) {
+				t.Errorf("message names a Go type: %q", e.Message)
+			}
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/altegraph/altegraph/graph/model"
@@ -196,4 +197,11 @@ func RecoverFunc() graphql.RecoverFunc {
 	return func(ctx context.Context, v any) error {
 		return &panicError{value: v, stack: debug.Stack()}
 	}
+}
+
+// addErrorAt reports err on element i of the list the current field
+// returns, so that element alone is null.
+func addErrorAt(ctx context.Context, i int, err error) {
+	path := append(graphql.GetPath(ctx), ast.PathIndex(i))
+	graphql.AddError(ctx, gqlerror.WrapPath(path, err))
 }

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+
 	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -342,7 +343,10 @@ func (r *queryResolver) Locations(ctx context.Context, ids []string) ([]*model.L
 	for i, id := range ids {
 		n, err := parseID("ids["+itoa(i)+"]", id)
 		if err != nil {
-			return nil, err
+			// Only this entry is null, with its own error: the other
+			// locations (and the rest of the query) still answer.
+			addErrorAt(ctx, i, err)
+			continue
 		}
 		out[i] = &model.Location{ID: id, Number: n}
 	}

@@ -25,15 +25,23 @@ func MarshalDate(d calendar.Date) graphql.Marshaler {
 	})
 }
 
+// Years a Date may name. Altegio has no data before 2000, and refusing
+// what cannot be meant keeps odd stamps (epoch 0 and its neighbours, year
+// 0 or 9999) out of the decoders.
+const minYear, maxYear = 2000, 2099
+
 // UnmarshalDate reads a strict "YYYY-MM-DD" string.
 func UnmarshalDate(v any) (calendar.Date, error) {
 	s, ok := v.(string)
 	if !ok {
-		return calendar.Date{}, &DateError{msg: fmt.Sprintf("Date must be a string in the form YYYY-MM-DD, got %T", v)}
+		return calendar.Date{}, &DateError{msg: "Date must be a string in the form YYYY-MM-DD"}
 	}
 	d, err := calendar.Parse(s)
 	if err != nil {
 		return calendar.Date{}, &DateError{msg: "invalid Date: " + err.Error()}
+	}
+	if d.Year < minYear || d.Year > maxYear {
+		return calendar.Date{}, &DateError{msg: fmt.Sprintf("invalid Date: %s is outside %d-01-01..%d-12-31", s, minYear, maxYear)}
 	}
 	return d, nil
 }
