@@ -687,3 +687,15 @@ func TestPasswordInABadRequestIsNotEchoed(t *testing.T) {
 		t.Errorf("%d POST /auth for bad requests", n)
 	}
 }
+
+func TestEmptyAuthorizationHeaderIsNotTheDefaultIdentity(t *testing.T) {
+	g := newGateway(t, userToken)
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ location(id: \"1001\") { revenueDaily(from: \"2026-08-01\", to: \"2026-08-01\") { total } } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header["Authorization"] = []string{""}
+	rec := httptest.NewRecorder()
+	g.h.ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), "UNAUTHENTICATED") || len(g.up.Calls()) != 0 {
+		t.Fatalf("an empty Authorization header got the default identity: %s", rec.Body)
+	}
+}

@@ -100,7 +100,9 @@ func IdentityMiddleware(cfg IdentityConfig) func(http.Handler) http.Handler {
 			scheme, value, _ := strings.Cut(header, " ")
 			value = strings.TrimSpace(value)
 			switch {
-			case header == "":
+			case len(r.Header.Values("Authorization")) == 0:
+				// Only a request with no header at all is the deployment's
+				// default identity; an empty header is a malformed one.
 				cred = upstream.UserCredential(cfg.DefaultUserToken)
 			case strings.EqualFold(scheme, "Bearer") && value != "" && cfg.Sessions != nil:
 				s, err := cfg.Sessions.Lookup(ctx, value)
