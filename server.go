@@ -259,9 +259,7 @@ func newRedis(ctx context.Context, rawURL string) (*redis.Client, error) {
 // limitBody answers 413 to a body over max before GraphQL reads it.
 func limitBody(max int64, next http.Handler) http.Handler {
 	tooLarge := func(w http.ResponseWriter) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusRequestEntityTooLarge)
-		_, _ = fmt.Fprintf(w, `{"errors":[{"message":"The request body is larger than %d bytes.","extensions":{"code":"BAD_REQUEST"}}],"data":null}`, max)
+		graph.WriteRequestError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body is larger than %d bytes.", max))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
@@ -275,7 +273,7 @@ func limitBody(max int64, next http.Handler) http.Handler {
 				tooLarge(w)
 				return
 			}
-			http.Error(w, "could not read the request body", http.StatusBadRequest)
+			graph.WriteRequestError(w, http.StatusBadRequest, "The request body could not be read.")
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))

@@ -506,3 +506,29 @@ func TestInputErrorsNameNoGoTypes(t *testing.T) {
 		}
 	}
 }
+
+func TestRequestsRefusedBeforeGraphQLCarryACode(t *testing.T) {
+	g := newGateway(t, userToken)
+	cases := []struct {
+		method, path, ctype, body string
+		status                    int
+	}{
+		{http.MethodPut, "/graphql", "application/json", `{"query":"{ __typename }"}`, http.StatusMethodNotAllowed},
+		{http.MethodDelete, "/graphql", "", "", http.StatusMethodNotAllowed},
+		{http.MethodPost, "/graphql", "text/plain", `{"query":"{ __typename }"}`, http.StatusUnsupportedMediaType},
+		{http.MethodPost, "/graphql", "application/graphql", `{ __typename }`, http.StatusUnsupportedMediaType},
+		{http.MethodGet, "/graphql?query=%7B__typename%7D&variables=%7Bnot-json", "", "", http.StatusBadRequest},
+	}
+	for _, c := range cases {
+		req := httptest.NewRequest(c.method, c.path, strings.NewReader(c.body))
+		if c.ctype != "" {
+			req.Header.Set("Content-Type", c.ctype)
+		}
+		rec := httptest.NewRecorder()
+		g.h.ServeHTTP(rec, req)
+		var resp gqlResponse
+		if rec.Code != c.status || json.Unmarshal(rec.Body.Bytes(), &resp) != nil || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "BAD_REQUEST" {
+			t.Errorf("%s %s (%s): %d %s", c.method, c.path, c.ctype, rec.Code, rec.Body)
+		}
+	}
+}

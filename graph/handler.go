@@ -1,7 +1,9 @@
 package graph
 
 import (
+	"encoding/json"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -134,21 +136,54 @@ func privateGET(next http.Handler) http.Handler {
 	})
 }
 
-// postOnlyMutations refuses a GET whose operation is a mutation with 405
+// postOnlyMutations refuses, with the gateway's error shape, what gqlgen
+// would refuse without a code: other methods (405), POST bodies that are
+// not JSON (415), GET variables that are not JSON (400). It refuses a GET
+// whose operation is a mutation with 405
 // and the gateway's own error shape (gqlgen's GET transport refuses it
 // too, but with a 406 and no code). A GET can be triggered cross-site and
 // lands in proxy and browser logs; sign-in must never travel in a URL.
 func postOnlyMutations(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && isMutation(r.URL.Query().Get("query"), r.URL.Query().Get("operationName")) {
-			w.Header().Set("Allow", "POST")
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusMethodNotAllowed)
-			_, _ = w.Write([]byte(`{"errors":[{"message":"Mutations are accepted over POST only.","extensions":{"code":"` + string(CodeBadRequest) + `"}}],"data":null}` + "\n"))
+		switch r.Method {
+		case http.MethodGet:
+			q := r.URL.Query()
+			if isMutation(q.Get("query"), q.Get("operationName")) {
+				w.Header().Set("Allow", "POST")
+				WriteRequestError(w, http.StatusMethodNotAllowed, "Mutations are accepted over POST only.")
+				return
+			}
+			for _, name := range []string{"variables", "extensions"} {
+				if v := q.Get(name); v != "" && !json.Valid([]byte(v)) {
+					WriteRequestError(w, http.StatusBadRequest, "The `"+name+"` parameter is not valid JSON.")
+					return
+				}
+			}
+		case http.MethodPost:
+			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+				WriteRequestError(w, http.StatusUnsupportedMediaType, "Send GraphQL requests as `Content-Type: application/json`.")
+				return
+			}
+		case http.MethodOptions:
+		default:
+			w.Header().Set("Allow", "GET, POST")
+			WriteRequestError(w, http.StatusMethodNotAllowed, "Use POST (or GET for queries).")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// WriteRequestError answers a request refused before GraphQL with the
+// gateway's error shape and code BAD_REQUEST.
+func WriteRequestError(w http.ResponseWriter, status int, message string) {
+	body, _ := json.Marshal(map[string]any{
+		"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": string(CodeBadRequest)}}},
+		"data":   nil,
+	})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
 }
 
 // isMutation reports whether the operation a request would run is a
