@@ -44,6 +44,9 @@ func rateLimited(wait time.Duration) *Error {
 	}
 }
 
+// Longest login (an e-mail address, RFC 5321) and password accepted.
+const maxLoginLen, maxPasswordLen = 254, 1024
+
 func (r *Resolver) login(ctx context.Context, login, password string) (*model.Session, error) {
 	if r.Auth == nil || r.Sessions == nil || r.Throttle == nil {
 		return nil, errNoSignIn
@@ -51,6 +54,11 @@ func (r *Resolver) login(ctx context.Context, login, password string) (*model.Se
 	login = strings.TrimSpace(login)
 	if login == "" || password == "" {
 		return nil, badInput("`login` and `password` must not be empty")
+	}
+	// A phone or an e-mail address: longer input is not a login, and must
+	// not spend a sign-in attempt at Altegio.
+	if len(login) > maxLoginLen || len(password) > maxPasswordLen {
+		return nil, badInput("`login` may have at most %d characters and `password` at most %d", maxLoginLen, maxPasswordLen)
 	}
 	if err := r.allow(ctx, login); err != nil {
 		return nil, err

@@ -286,6 +286,11 @@ func TestWrongPasswordAndUnknownLoginLookTheSame(t *testing.T) {
 		t.Error("Altegio's words reached the client")
 	}
 	onlyCode(t, g.login(t, "", "x"), "BAD_USER_INPUT")
+	before := g.up.AuthCalls()
+	onlyCode(t, g.login(t, strings.Repeat("a", 300)+"@salon.test", "x"), "BAD_USER_INPUT")
+	if g.up.AuthCalls() != before {
+		t.Error("an oversized login reached Altegio")
+	}
 }
 
 func TestAltegioThrottlingOfSignIn(t *testing.T) {

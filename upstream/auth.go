@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/altegraph/altegraph/ratelimit"
 )
 
 // EndpointAuth names POST /auth in errors and logs.
@@ -96,6 +99,24 @@ func (c *Client) auth(ctx context.Context, body authRequest) (LoginResult, error
 	req.Header.Set("Accept-Language", "en")
 	req.Header.Set("Authorization", "Bearer "+c.partner.userToken)
 
+	// A sign-in is a call like any other at Altegio's door: it waits its
+	// turn in the shared budget (queued as the partner, not a user) and
+	// takes an in-flight slot. It is never retried: POST is not idempotent.
+	if s := c.traffic.Scheduler; s != nil {
+		done, err := s.Wait(ctx, "auth")
+		if err != nil {
+			var nt *ratelimit.ErrNoTimeLeft
+			if errors.As(err, &nt) {
+				return LoginResult{}, &Error{Kind: KindRateLimited, Endpoint: EndpointAuth, RetryAfter: nt.RetryAfter, detail: "the gateway's upstream budget had no room before the deadline"}
+			}
+			return LoginResult{}, transportError(EndpointAuth, err)
+		}
+		defer done()
+	}
+	if err := c.slots.Acquire(ctx, 1); err != nil {
+		return LoginResult{}, transportError(EndpointAuth, err)
+	}
+	defer c.slots.Release(1)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return LoginResult{}, transportError(EndpointAuth, err)
