@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -107,12 +108,15 @@ func policyMiddleware(retries int, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var p upstream.Policy
 		for _, field := range strings.Split(strings.ToLower(strings.Join(r.Header.Values("Cache-Control"), ",")), ",") {
-			name, _, _ := strings.Cut(strings.TrimSpace(field), "=")
+			name, value, _ := strings.Cut(strings.TrimSpace(field), "=")
 			switch name {
 			case "no-cache", "no-store":
 				p.NoCache = true
 			case "max-stale":
 				p.MaxStale = true
+				if secs, err := strconv.Atoi(strings.Trim(value, `"`)); err == nil && secs > 0 {
+					p.MaxStaleBy = time.Duration(secs) * time.Second
+				}
 			}
 		}
 		if strings.EqualFold(r.Header.Get("Pragma"), "no-cache") {

@@ -73,6 +73,9 @@ func (t *Traffic) defaults() {
 type Policy struct {
 	NoCache  bool // Cache-Control: no-cache: fetch fresh data (and cache it)
 	MaxStale bool // Cache-Control: max-stale: stale data beats an error while Altegio is unavailable
+	// MaxStaleBy, from max-stale=N: stale by at most this long past its
+	// freshness; 0 means any age the cache still keeps.
+	MaxStaleBy time.Duration
 	// Retries left for the whole request, shared by its calls; nil means
 	// only the per-call limit applies.
 	Retries *atomic.Int32
@@ -172,7 +175,7 @@ func (c *Client) get(ctx context.Context, endpoint string, cred Credential, path
 	}
 	err := r.Err
 	if e, ok := AsError(err); ok && e.Kind == KindUnavailable && pol.MaxStale && t.Cache != nil {
-		if stale, ok := c.cacheGet(ctx, key); ok {
+		if stale, ok := c.cacheGet(ctx, key); ok && (pol.MaxStaleBy == 0 || c.now().Sub(stale.FreshUntil) <= pol.MaxStaleBy) {
 			recordStale(ctx, stale.FetchedAt)
 			return stale.Body, nil
 		}
