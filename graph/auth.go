@@ -104,21 +104,30 @@ func (r *Resolver) completeLogin(ctx context.Context, challengeID, code string) 
 	if err := r.allow(ctx, c.Login); err != nil {
 		return nil, err
 	}
+	// The attempt is spent before Altegio is asked, atomically: parallel
+	// guesses each take their own attempt.
+	used, err := r.Sessions.SpendAttempt(ctx, challengeID, c)
+	if errors.Is(err, session.ErrNoChallenge) {
+		return nil, errNoChall
+	} else if err != nil {
+		return nil, r.storeError(ctx, err)
+	}
+	if used > c.AttemptsLeft {
+		_ = r.Sessions.DeleteChallenge(ctx, challengeID)
+		return nil, errNoChall
+	}
 	res, err := r.Auth.CompleteLogin(ctx, c.Login, c.Password, c.UUID, code)
 	if err == nil && res.Challenge != nil {
 		// A second challenge instead of a token: the code did not do.
 		err = &upstream.Error{Kind: upstream.KindBadCredentials, Endpoint: upstream.EndpointAuth}
 	}
 	if e, ok := upstream.AsError(err); ok && e.Kind == upstream.KindBadCredentials {
-		c.AttemptsLeft--
-		if c.AttemptsLeft <= 0 {
+		left := c.AttemptsLeft - used
+		if left <= 0 {
 			_ = r.Sessions.DeleteChallenge(ctx, challengeID)
 			return nil, errNoChall
 		}
-		if err := r.Sessions.UpdateChallenge(ctx, challengeID, c); err != nil {
-			return nil, r.storeError(ctx, err)
-		}
-		return nil, &Error{Code: errBadCode.Code, Message: errBadCode.Message, Extensions: map[string]any{"attemptsLeft": c.AttemptsLeft}}
+		return nil, &Error{Code: errBadCode.Code, Message: errBadCode.Message, Extensions: map[string]any{"attemptsLeft": left}}
 	}
 	if err != nil {
 		return nil, r.authError(ctx, err, errBadCode)

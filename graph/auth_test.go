@@ -274,6 +274,22 @@ func TestTwoFactorChallengeRunsOutAndExpires(t *testing.T) {
 	onlyCode(t, r, "INVALID_CODE")
 }
 
+func TestParallelWrongCodesSpendTheirOwnAttempts(t *testing.T) {
+	g := newAuthGateway(t, nil)
+	id := field(t, g.login(t, catLogin, catPassword), "login", "twoFactor", "id").(string)
+	before := g.up.AuthCalls()
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			g.post(t, fmt.Sprintf("192.0.2.%d:5000", 20+i), completeMutation, map[string]any{"id": id, "code": "111111"})
+		})
+	}
+	wg.Wait()
+	if n := g.up.AuthCalls() - before; n > 3 {
+		t.Errorf("%d guesses reached Altegio on a challenge with 3 attempts", n)
+	}
+}
+
 func TestWrongPasswordAndUnknownLoginLookTheSame(t *testing.T) {
 	g := newAuthGateway(t, nil)
 	wrong := g.login(t, annLogin, "not-her-password")
@@ -643,6 +659,9 @@ func (brokenStore) Put(context.Context, string, []byte, time.Duration) error {
 }
 func (brokenStore) Replace(context.Context, string, []byte, time.Duration) (bool, error) {
 	return false, fmt.Errorf("dial tcp redis:6379: connection refused")
+}
+func (brokenStore) Incr(context.Context, string, time.Duration) (int64, error) {
+	return 0, fmt.Errorf("dial tcp redis:6379: connection refused")
 }
 func (brokenStore) Get(context.Context, string) ([]byte, error) {
 	return nil, fmt.Errorf("dial tcp redis:6379: connection refused")

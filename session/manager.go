@@ -220,14 +220,18 @@ func (m *Manager) Challenge(ctx context.Context, id string) (*Challenge, error) 
 	return &c, nil
 }
 
-// UpdateChallenge stores c again (after a wrong code), keeping its expiry.
-func (m *Manager) UpdateChallenge(ctx context.Context, id string, c *Challenge) error {
+// SpendAttempt uses one of a challenge's attempts and returns how many
+// have been used, counted atomically in the store, so parallel wrong codes
+// cannot each see the same attempts left.
+func (m *Manager) SpendAttempt(ctx context.Context, id string, c *Challenge) (int, error) {
 	left := c.ExpiresAt.Sub(m.cfg.Now())
 	if left <= 0 {
-		return m.DeleteChallenge(ctx, id)
+		return 0, ErrNoChallenge
 	}
-	return m.put(ctx, "c:", id, c, left)
+	n, err := m.store.Incr(ctx, "t:"+keyOf(id), left)
+	return int(n), err
 }
+
 
 // DeleteChallenge forgets a pending login (completed or used up).
 func (m *Manager) DeleteChallenge(ctx context.Context, id string) error {

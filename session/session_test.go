@@ -141,14 +141,27 @@ func TestChallengeLifecycle(t *testing.T) {
 	if err != nil || got.Password != "hunter2-pw" || got.Login != "ann@x" {
 		t.Fatalf("%v %v", got, err)
 	}
-	got.AttemptsLeft--
 	clk.Add(time.Minute)
-	if err := m.UpdateChallenge(ctx, id, got); err != nil {
-		t.Fatal(err)
+	// Attempts are counted atomically, also when spent in parallel.
+	var wg sync.WaitGroup
+	used := make(chan int, 5)
+	for range 5 {
+		wg.Go(func() {
+			n, err := m.SpendAttempt(ctx, id, got)
+			if err != nil {
+				t.Error(err)
+			}
+			used <- n
+		})
 	}
-	got, _ = m.Challenge(ctx, id)
-	if got.AttemptsLeft != 2 {
-		t.Errorf("attempts %d", got.AttemptsLeft)
+	wg.Wait()
+	close(used)
+	seen := map[int]bool{}
+	for n := range used {
+		seen[n] = true
+	}
+	if len(seen) != 5 || !seen[1] || !seen[5] {
+		t.Errorf("parallel attempts were counted %v", seen)
 	}
 	clk.Add(4 * time.Minute)
 	if _, err := m.Challenge(ctx, id); !errors.Is(err, session.ErrNoChallenge) {

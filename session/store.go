@@ -27,6 +27,9 @@ type Store interface {
 	// Replace writes only over a live value and reports whether it did, so
 	// a refresh can never bring back a value deleted meanwhile.
 	Replace(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
+	// Incr adds one to the counter under key (created at 0, expiring
+	// after ttl) and returns the new value, atomically.
+	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
 	// Get returns ErrNotFound for a missing or expired key.
 	Get(ctx context.Context, key string) ([]byte, error)
 	// Delete reports whether there was a value to delete.
@@ -44,6 +47,7 @@ type MemoryStore struct {
 
 type memEntry struct {
 	value   []byte
+	count   int64 // Incr's counter
 	expires time.Time
 }
 
@@ -82,6 +86,19 @@ func (s *MemoryStore) Replace(_ context.Context, key string, value []byte, ttl t
 	}
 	s.m[key] = memEntry{value: append([]byte(nil), value...), expires: now.Add(ttl)}
 	return true, nil
+}
+
+func (s *MemoryStore) Incr(_ context.Context, key string, ttl time.Duration) (int64, error) {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.m[key]
+	if !ok || !now.Before(e.expires) {
+		e = memEntry{expires: now.Add(ttl)}
+	}
+	e.count++
+	s.m[key] = e
+	return e.count, nil
 }
 
 func (s *MemoryStore) Get(_ context.Context, key string) ([]byte, error) {
@@ -138,6 +155,16 @@ func (s *RedisStore) Replace(ctx context.Context, key string, value []byte, ttl 
 	// SET ... XX: only when the key still exists.
 	ok, err := s.c.SetXX(ctx, s.prefix+key, value, ttl).Result()
 	return ok, err
+}
+
+func (s *RedisStore) Incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {
+	pipe := s.c.TxPipeline()
+	n := pipe.Incr(ctx, s.prefix+key)
+	pipe.PExpire(ctx, s.prefix+key, max(ttl, time.Millisecond))
+	if _, err := pipe.Exec(ctx); err != nil {
+		return 0, err
+	}
+	return n.Val(), nil
 }
 
 func (s *RedisStore) Get(ctx context.Context, key string) ([]byte, error) {
