@@ -2705,7 +2705,11 @@ type AppointmentStats {
   pending: Int!
   "Share of pending appointments, in percent."
   pendingPercent: Float
-  "Cancelled appointments."
+  """
+  Appointments Altegio counts as cancelled in its key metrics
+  (` + "`" + `current_canceled_count` + "`" + `). Its definition may include no-shows, so it
+  need not equal the CANCELLED slice of ` + "`" + `appointmentStatuses` + "`" + `.
+  """
   cancelled: Int!
   "Share of cancelled appointments, in percent."
   cancelledPercent: Float

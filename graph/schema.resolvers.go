@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-
 	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
