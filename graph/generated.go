@@ -3023,9 +3023,9 @@ enum Comparison {
   "The same number of days immediately before ` + "`" + `from` + "`" + ` (as Altegio's key metrics compare)."
   PREVIOUS_PERIOD
   """
-  The same days a year earlier: the period starts on the same calendar day
-  of the previous year (29 February maps to 28 February) and has the same
-  number of days.
+  The same calendar dates a year earlier: each day meets its own date of
+  the previous year (29 February meets 28 February), so the two periods
+  can differ by a day when one of them holds a 29 February.
   """
   PREVIOUS_YEAR
 }
@@ -3039,11 +3039,12 @@ counts are sums of daily counts, so a client who came on two days counts
 twice; distinct clients of a period are in ` + "`" + `keyMetrics.clients` + "`" + `.
 Percentages are aggregated as documented on ` + "`" + `OccupancyBucket` + "`" + `.
 
-Comparison: day ` + "`" + `from + i` + "`" + ` is compared with day ` + "`" + `comparisonRange.from + i` + "`" + `;
-a bucket's ` + "`" + `previous` + "`" + ` holds the same aggregate over the compared days of
-exactly the bucket's days, so current and previous always cover the same
-number of days. The compared period is only fetched for the series whose
-` + "`" + `previous` + "`" + ` the query selects.
+Comparison: with PREVIOUS_PERIOD day ` + "`" + `from + i` + "`" + ` is compared with day
+` + "`" + `comparisonRange.from + i` + "`" + `; with PREVIOUS_YEAR each day with its own date a
+year earlier. A bucket's ` + "`" + `previous` + "`" + ` holds the same aggregate over the days
+its own days are compared with (its ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + ` say which), so current and
+previous cover the same days but for a 29 February. The compared period is
+only fetched for the series whose ` + "`" + `previous` + "`" + ` the query selects.
 """
 type DailySeries {
   "The days reported on (what ` + "`" + `period` + "`" + ` resolved to, or ` + "`" + `from` + "`" + `/` + "`" + `to` + "`" + `)."

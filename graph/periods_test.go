@@ -88,8 +88,22 @@ func TestComparedRange(t *testing.T) {
 		t.Errorf("previous period %s", got)
 	}
 	leap := calendar.Range{From: d("2028-02-29"), To: d("2028-03-06")}
-	if got := comparedRange(leap, model.ComparisonPreviousYear); got.From != d("2027-02-28") || got.Days() != 7 {
+	if got := comparedRange(leap, model.ComparisonPreviousYear); got.From != d("2027-02-28") || got.To != d("2027-03-06") {
 		t.Errorf("previous year %s", got)
+	}
+	// A whole leap year meets the whole year before, date for date: no day
+	// of the current range, and no drift after February.
+	year := calendar.Range{From: d("2028-01-01"), To: d("2028-12-31")}
+	if got := comparedRange(year, model.ComparisonPreviousYear); got.From != d("2027-01-01") || got.To != d("2027-12-31") {
+		t.Errorf("previous year of 2028: %s", got)
+	}
+	after := calendar.Range{From: d("2025-01-01"), To: d("2025-12-31")}
+	back := backFor(after, model.ComparisonPreviousYear)
+	if got := back(d("2025-03-01")); got != d("2024-03-01") {
+		t.Errorf("1 March 2025 is compared with %s", got)
+	}
+	if got := comparedRange(after, model.ComparisonPreviousYear); got.To != d("2024-12-31") || got.Days() != 366 {
+		t.Errorf("previous year of 2025: %s", got)
 	}
 }
 

@@ -257,7 +257,7 @@ func (r *locationResolver) Daily(ctx context.Context, obj *model.Location, from 
 	s := &model.DailySeries{Range: dateRange(rng), Interval: iv, Location: obj.Number, Days: rng, Filter: flt}
 	if compareTo != nil {
 		c := comparedRange(rng, *compareTo)
-		s.Compared, s.ComparisonRange = &c, dateRange(c)
+		s.Compared, s.ComparisonRange, s.Back = &c, dateRange(c), backFor(rng, *compareTo)
 	}
 	return s, nil
 }

@@ -84,20 +84,28 @@ func buckets(rng calendar.Range, iv model.Interval) []calendar.Range {
 }
 
 // comparedRange is the period a series is compared with: the same number
-// of days, either right before or starting a year earlier.
+// of days right before it, or the same calendar dates a year earlier.
 func comparedRange(rng calendar.Range, c model.Comparison) calendar.Range {
-	n := rng.Days()
-	switch c {
-	case model.ComparisonPreviousYear:
-		day := rng.From.Day
-		if rng.From.Month == time.February && day == 29 {
-			day = 28
+	back := backFor(rng, c)
+	return calendar.Range{From: back(rng.From), To: back(rng.To)}
+}
+
+// backFor maps a day to the day it is compared with. A year earlier is
+// the same calendar date, 29 February becoming 28 February, so every day
+// after a leap day still meets its own date (counting a fixed number of
+// days back would drift by one from March on).
+func backFor(rng calendar.Range, c model.Comparison) func(calendar.Date) calendar.Date {
+	if c == model.ComparisonPreviousYear {
+		return func(d calendar.Date) calendar.Date {
+			if d.Month == time.February && d.Day == 29 {
+				d.Day = 28
+			}
+			d.Year--
+			return d
 		}
-		from := calendar.Date{Year: rng.From.Year - 1, Month: rng.From.Month, Day: day}
-		return calendar.Range{From: from, To: from.AddDays(n - 1)}
-	default:
-		return calendar.Range{From: rng.From.AddDays(-n), To: rng.From.AddDays(-1)}
 	}
+	n := rng.Days()
+	return func(d calendar.Date) calendar.Date { return d.AddDays(-n) }
 }
 
 // rows is a day-by-day table: one row per day of a range, columns chosen
@@ -150,8 +158,11 @@ func rollup(ctx context.Context, s *model.DailySeries, fetch fetchRows, agg aggr
 		i, j := s.Days.From.DaysUntil(b.From), s.Days.From.DaysUntil(b.To)+1
 		bv := bucketValues{rng: b, vals: agg(cur[i:j])}
 		if compared != nil {
-			pf := compared.From.AddDays(i)
-			bv.prev = &bucketValues{rng: calendar.Range{From: pf, To: compared.From.AddDays(j - 1)}, vals: agg(prev[i:j])}
+			// The bucket's own days, mapped back: a year-earlier bucket
+			// over a leap day covers one day more or less.
+			pr := calendar.Range{From: s.Back(b.From), To: s.Back(b.To)}
+			pi, pj := compared.From.DaysUntil(pr.From), compared.From.DaysUntil(pr.To)+1
+			bv.prev = &bucketValues{rng: pr, vals: agg(prev[pi:pj])}
 		}
 		out = append(out, bv)
 	}

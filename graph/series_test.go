@@ -197,13 +197,26 @@ func TestMonthlyRollupAndYearComparison(t *testing.T) {
 	  comparisonRange { from to days } revenue { from to total previous { from to total } } } } }`, nil)
 	noErrors(t, r)
 	ds := pick(t, r.Data, "location", "daily")
-	if got := mustJSON(t, pick(t, ds, "comparisonRange")); got != `{"days":20,"from":"2027-02-15","to":"2027-03-06"}` {
+	if got := mustJSON(t, pick(t, ds, "comparisonRange")); got != `{"days":19,"from":"2027-02-15","to":"2027-03-05"}` {
 		t.Errorf("comparison %s", got)
 	}
 	feb := pick(t, ds, "revenue", 0)
-	// 2028 is a leap year: February's bucket has 15 days, aligned with 2027-02-15..2027-03-01.
-	if pick(t, feb, "to") != "2028-02-29" || pick(t, feb, "previous", "from") != "2027-02-15" || pick(t, feb, "previous", "to") != "2027-03-01" {
+	// 2028 is a leap year: February's bucket has 15 days and meets the same
+	// dates a year earlier, 2027-02-15..2027-02-28 (29 February has no
+	// twin); March meets March, not a day shifted by the leap day.
+	if pick(t, feb, "to") != "2028-02-29" || pick(t, feb, "previous", "from") != "2027-02-15" || pick(t, feb, "previous", "to") != "2027-02-28" {
 		t.Errorf("february %v", feb)
+	}
+	prevFeb := 0.0
+	for d := date(t, "2027-02-15"); !d.After(date(t, "2027-02-28")); d = d.AddDays(1) {
+		prevFeb += upstreamtest.Value(1001, d, 0)
+	}
+	if got := pick(t, feb, "previous", "total").(float64); !near(got, prevFeb) {
+		t.Errorf("february a year earlier %v, want %v", got, prevFeb)
+	}
+	mar := pick(t, ds, "revenue", 1)
+	if pick(t, mar, "previous", "from") != "2027-03-01" || pick(t, mar, "previous", "to") != "2027-03-05" {
+		t.Errorf("march %v", mar)
 	}
 	want := 0.0
 	for d := date(t, "2028-02-15"); !d.After(date(t, "2028-02-29")); d = d.AddDays(1) {

@@ -482,9 +482,9 @@ type Comparison string
 const (
 	// The same number of days immediately before `from` (as Altegio's key metrics compare).
 	ComparisonPreviousPeriod Comparison = "PREVIOUS_PERIOD"
-	// The same days a year earlier: the period starts on the same calendar day
-	// of the previous year (29 February maps to 28 February) and has the same
-	// number of days.
+	// The same calendar dates a year earlier: each day meets its own date of
+	// the previous year (29 February meets 28 February), so the two periods
+	// can differ by a day when one of them holds a 29 February.
 	ComparisonPreviousYear Comparison = "PREVIOUS_YEAR"
 )
 

@@ -15,5 +15,7 @@ type DailySeries struct {
 	Location int64           `json:"-"`
 	Days     calendar.Range  `json:"-"`
 	Compared *calendar.Range `json:"-"`
-	Filter   upstream.Filter `json:"-"`
+	// Back maps a day to the day it is compared with (set with Compared).
+	Back   func(calendar.Date) calendar.Date `json:"-"`
+	Filter upstream.Filter                   `json:"-"`
 }
