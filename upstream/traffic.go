@@ -123,8 +123,15 @@ func (c *Client) get(ctx context.Context, endpoint string, cred Credential, path
 	key := cred.Hash() + "|" + u.Path + "?" + u.RawQuery
 	pol := policyFrom(ctx)
 	t := c.traffic
+	// Answers holding clients' personal data (the Z-report's per-client
+	// detail) are never stored, in memory or in Redis: they are fetched for
+	// each request and forgotten with it.
+	store := t.Cache
+	if holdsPersonalData[endpoint] {
+		store = nil
+	}
 
-	if t.Cache != nil && !pol.NoCache {
+	if store != nil && !pol.NoCache {
 		if e, ok := c.cacheGet(ctx, key); ok && c.now().Before(e.FreshUntil) {
 			return e.Body, nil
 		}
@@ -144,16 +151,16 @@ func (c *Client) get(ctx context.Context, endpoint string, cred Credential, path
 		}
 		// A flight that finished between our cache miss and this one
 		// starting has filled the cache: use it rather than call again.
-		if t.Cache != nil && !pol.NoCache {
+		if store != nil && !pol.NoCache {
 			if e, ok := c.cacheGet(fctx, key); ok && c.now().Before(e.FreshUntil) {
 				return flightResult{e.Body}, nil
 			}
 		}
 		body, err := c.fetch(fctx, endpoint, cred, u.String())
-		if err == nil && t.Cache != nil {
+		if err == nil && store != nil {
 			now := c.now()
 			ttl := c.ttl(path, query)
-			if err := t.Cache.Set(fctx, key, cache.Entry{Body: body, FetchedAt: now, FreshUntil: now.Add(ttl)}, ttl+t.StaleFor); err != nil {
+			if err := store.Set(fctx, key, cache.Entry{Body: body, FetchedAt: now, FreshUntil: now.Add(ttl)}, ttl+t.StaleFor); err != nil {
 				c.log.Warn("cache write failed", "endpoint", endpoint, "error", err.Error())
 			}
 		}
@@ -174,7 +181,7 @@ func (c *Client) get(ctx context.Context, endpoint string, cred Credential, path
 		return r.Val.(flightResult).body, nil
 	}
 	err := r.Err
-	if e, ok := AsError(err); ok && e.Kind == KindUnavailable && pol.MaxStale && t.Cache != nil {
+	if e, ok := AsError(err); ok && e.Kind == KindUnavailable && pol.MaxStale && store != nil {
 		if stale, ok := c.cacheGet(ctx, key); ok && (pol.MaxStaleBy == 0 || c.now().Sub(stale.FreshUntil) <= pol.MaxStaleBy) {
 			recordStale(ctx, stale.FetchedAt)
 			return stale.Body, nil
@@ -182,6 +189,9 @@ func (c *Client) get(ctx context.Context, endpoint string, cred Credential, path
 	}
 	return nil, err
 }
+
+// holdsPersonalData lists the endpoints whose answers are never cached.
+var holdsPersonalData = map[string]bool{EndpointZReport: true}
 
 func (c *Client) cacheGet(ctx context.Context, key string) (cache.Entry, bool) {
 	e, ok, err := c.traffic.Cache.Get(ctx, key)

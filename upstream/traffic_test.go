@@ -58,3 +58,26 @@ func TestMaxStaleBy(t *testing.T) {
 		t.Errorf("max-stale without a value: %v", err)
 	}
 }
+
+// TestZReportIsNeverCached: its per-client detail is personal data.
+func TestZReportIsNeverCached(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		_, _ = w.Write([]byte(`{"success":true,"data":{"stats":{},"paids":{"accounts":[],"discount":[],"total":{"accounts":0,"discount":0}},"z_data":[],"currency":"€"},"meta":[]}`))
+	}))
+	defer srv.Close()
+	mem, _ := cache.NewMemory(10, 1<<20)
+	c, err := New(Config{BaseURL: srv.URL + "/api/v1", PartnerToken: "p", Traffic: Traffic{Cache: mem, MaxRetries: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := func() {
+		_, _ = c.get(context.Background(), EndpointZReport, UserCredential("u"), "/reports/z_report/1", nil)
+	}
+	body()
+	body()
+	if calls.Load() != 2 || mem.Len() != 0 {
+		t.Errorf("z-report answers cached: %d calls, %d entries", calls.Load(), mem.Len())
+	}
+}
