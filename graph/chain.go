@@ -183,20 +183,40 @@ func chainKeyMetrics(cur upstream.Currency, all []*upstream.Overall, withMoney b
 	}
 	// average derives Σ revenue / Σ visits, each location's visits being
 	// its revenue over its average (rounded to a whole number of visits).
+	// A location with no revenue in a period had no visits in it (a new
+	// location's previous period, say); one with revenue but no average
+	// makes the visits, and so the chain's average, unknown.
+	visits := func(revenue, average float64) (float64, bool) {
+		switch {
+		case revenue == 0:
+			return 0, true
+		case average <= 0:
+			return 0, false
+		}
+		n := math.Round(revenue / average)
+		return n, n >= 1
+	}
+	per := func(revenue, visits float64) float64 {
+		if visits == 0 {
+			return 0 // as Altegio reports an average over no visits
+		}
+		return revenue / visits
+	}
 	average := func(sum func(*upstream.Overall) *upstream.MoneyStat, avg func(*upstream.Overall) *upstream.MoneyStat) *upstream.MoneyStat {
 		var rc, rp, vc, vp float64
 		for _, o := range all {
 			s, a := sum(o), avg(o)
-			if s == nil || a == nil || a.Current <= 0 || a.Previous <= 0 {
+			if s == nil || a == nil {
 				return nil
 			}
-			nc, np := math.Round(s.Current/a.Current), math.Round(s.Previous/a.Previous)
-			if nc < 1 || np < 1 {
+			nc, okc := visits(s.Current, a.Current)
+			np, okp := visits(s.Previous, a.Previous)
+			if !okc || !okp {
 				return nil
 			}
 			rc, rp, vc, vp = rc+s.Current, rp+s.Previous, vc+nc, vp+np
 		}
-		m := &upstream.MoneyStat{Current: rc / vc, Previous: rp / vp, Currency: cur}
+		m := &upstream.MoneyStat{Current: per(rc, vc), Previous: per(rp, vp), Currency: cur}
 		m.ChangePercent = changePercent(m.Current, m.Previous)
 		return m
 	}

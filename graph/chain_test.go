@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -132,5 +133,32 @@ func TestChainTotalsArguments(t *testing.T) {
 	}
 	if n := len(g.up.Calls()); n != 0 {
 		t.Errorf("%d calls", n)
+	}
+}
+
+// TestChainAverageWithAPeriodWithoutRevenue: location 1002 is new, with
+// no revenue (and an average of 0) in the previous period. It adds no
+// visits there instead of hiding the chain's whole average bill.
+func TestChainAverageWithAPeriodWithoutRevenue(t *testing.T) {
+	g := newGatewayAt(t, time.Date(2026, 8, 10, 12, 0, 0, 0, time.UTC))
+	g.up.Script = func(c upstreamtest.Call, _ int) *upstreamtest.Reply {
+		if c.Endpoint != "analytics/overall" || c.Location != 1002 {
+			return nil
+		}
+		body := upstreamtest.Overall(1002)
+		body = strings.Replace(body, `"current_sum":"1002.5","previous_sum":"318"`, `"current_sum":"1002.5","previous_sum":"0"`, 1)
+		body = strings.Replace(body, `"current_sum":"169.05","previous_sum":"159"`, `"current_sum":"169.05","previous_sum":"0"`, 1)
+		return &upstreamtest.Reply{Status: 200, Body: body}
+	}
+	r := g.query(t, `{ chainTotals(ids: ["1001", "1002"], from: "2026-08-01", to: "2026-08-03") { keyMetrics { averageBill { current previous } } } }`, nil)
+	noErrors(t, r)
+	avg := pick(t, r.Data, "chainTotals", "keyMetrics", "averageBill")
+	if avg == nil {
+		t.Fatalf("average hidden: %s", r.raw)
+	}
+	// Current: (1001.5 + 1002.5) / (round(1001.5/169.05) + round(1002.5/169.05)) = 2004 / 12.
+	// Previous: only 1001 sold: 318 / round(318/159) = 159.
+	if c, p := pick(t, avg, "current").(float64), pick(t, avg, "previous").(float64); !near(c, 2004.0/12) || !near(p, 159) {
+		t.Errorf("average bill %v / %v", c, p)
 	}
 }
