@@ -57,7 +57,7 @@ func loadAll[V any](ctx context.Context, c *model.ChainTotals, pick func(*Loader
 	out := make([]V, len(thunks))
 	for i, th := range thunks {
 		if out[i], err = th(); err != nil {
-			return nil, err
+			return nil, &locationError{id: c.Queries[i].Location, err: err}
 		}
 	}
 	return out, nil

@@ -162,3 +162,12 @@ func TestChainAverageWithAPeriodWithoutRevenue(t *testing.T) {
 		t.Errorf("average bill %v / %v", c, p)
 	}
 }
+
+func TestChainTotalsNameTheFailingLocation(t *testing.T) {
+	g := newGatewayAt(t, time.Date(2026, 8, 10, 12, 0, 0, 0, time.UTC))
+	g.up.Faults[1002] = 404
+	r := g.query(t, `{ chainTotals(ids: ["1001", "1002"], from: "2026-08-01", to: "2026-08-03") { revenueDaily { total } } }`, nil)
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "NOT_FOUND" || r.Errors[0].Extensions["locationId"] != "1002" || !strings.Contains(r.Errors[0].Message, "1002") {
+		t.Fatalf("%s", r.raw)
+	}
+}

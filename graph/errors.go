@@ -8,6 +8,7 @@ import (
 	"math"
 	"regexp"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -154,9 +155,24 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Message = "Internal error."
 			setExtensions(gqlErr, CodeInternal, nil)
 		}
+		var le *locationError
+		if errors.As(err, &le) && gqlErr.Extensions != nil {
+			gqlErr.Message = fmt.Sprintf("Location %d: %s", le.id, gqlErr.Message)
+			gqlErr.Extensions["locationId"] = strconv.FormatInt(le.id, 10)
+		}
 		return gqlErr
 	}
 }
+
+// locationError names the location a failure belongs to, where the path
+// does not (a chain total over several locations).
+type locationError struct {
+	id  int64
+	err error
+}
+
+func (e *locationError) Error() string { return fmt.Sprintf("location %d: %v", e.id, e.err) }
+func (e *locationError) Unwrap() error { return e.err }
 
 // quotedLiteral matches gqlparser's messages that end with the offending
 // value ("String cannot represent a non string value: 12345678",
