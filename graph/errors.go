@@ -98,6 +98,10 @@ var upstreamMessages = map[upstream.Kind]struct {
 func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		// Look through err before setExtensions drops the wrapped cause
+		// (gqlErr may be err itself).
+		var le *locationError
+		inLocation := errors.As(err, &le)
 		var (
 			own   *Error
 			upErr *upstream.Error
@@ -155,8 +159,7 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Message = "Internal error."
 			setExtensions(gqlErr, CodeInternal, nil)
 		}
-		var le *locationError
-		if errors.As(err, &le) && gqlErr.Extensions != nil {
+		if inLocation && gqlErr.Extensions != nil {
 			gqlErr.Message = fmt.Sprintf("Location %d: %s", le.id, gqlErr.Message)
 			gqlErr.Extensions["locationId"] = strconv.FormatInt(le.id, 10)
 		}
