@@ -286,7 +286,15 @@ func decodeZData(raw json.RawMessage) ([]ZDay, error) {
 		return nil, badResponse(ep, 200, "z_data is neither [] nor an object of client rows: %v", err)
 	}
 	byDate := map[calendar.Date]*ZDay{}
-	for key, rows := range obj {
+	// Keys in order, so two stamps of one day merge in the same order on
+	// every request (map order would shuffle the clients).
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		rows := obj[key]
 		d, err := zKeyDate(key)
 		if err != nil {
 			return nil, badResponse(ep, 200, "%v", err)
