@@ -141,9 +141,9 @@ func chainRevenueDaily(ctx context.Context, c *model.ChainTotals) ([]*upstream.R
 		return nil, err
 	}
 	return sumDays(days, func(d *upstream.RevenueDay, s upstream.RevenueDay) {
-		d.Total += s.Total
-		d.Services += s.Services
-		d.Products += s.Products
+		d.Total = roundSum(d.Total + s.Total)
+		d.Services = roundSum(d.Services + s.Services)
+		d.Products = roundSum(d.Products + s.Products)
 	}), nil
 }
 
@@ -178,6 +178,7 @@ func chainKeyMetrics(cur upstream.Currency, all []*upstream.Overall, withMoney b
 			m.Current += s.Current
 			m.Previous += s.Previous
 		}
+		m.Current, m.Previous = roundSum(m.Current), roundSum(m.Previous)
 		m.ChangePercent = changePercent(m.Current, m.Previous)
 		return m
 	}

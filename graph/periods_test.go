@@ -119,3 +119,9 @@ func TestZoneFallback(t *testing.T) {
 		}
 	}
 }
+
+func TestSumsCarryNoBinaryNoise(t *testing.T) {
+	if got := sums(rows{{0.1}, {0.2}, {69649.5}}); got[0] != 69649.8 {
+		t.Errorf("0.1 + 0.2 + 69649.5 = %v", got[0])
+	}
+}

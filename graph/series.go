@@ -194,8 +194,16 @@ func sums(rs rows) []float64 {
 			out[c] += v
 		}
 	}
+	for c := range out {
+		out[c] = roundSum(out[c])
+	}
 	return out
 }
+
+// roundSum drops the binary noise that adding decimal amounts leaves
+// (69649.59999999999 for 69649.6). Money has at most a few decimals; a
+// millionth is far below any of them.
+func roundSum(v float64) float64 { return math.Round(v*1e6) / 1e6 }
 
 // occupancyAgg folds rows of [occupancy %, no-show %, appointments]: the
 // mean occupancy (days equally weighted: the working time that would
