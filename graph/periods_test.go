@@ -121,7 +121,8 @@ func TestZoneFallback(t *testing.T) {
 }
 
 func TestSumsCarryNoBinaryNoise(t *testing.T) {
-	if got := sums(rows{{0.1}, {0.2}, {69649.5}}); got[0] != 69649.8 {
-		t.Errorf("0.1 + 0.2 + 69649.5 = %v", got[0])
+	// Plain float addition gives 60.599999999999994 here.
+	if got := sums(rows{{10.1}, {20.2}, {30.3}}); got[0] != 60.6 {
+		t.Errorf("10.1 + 20.2 + 30.3 = %v", got[0])
 	}
 }
