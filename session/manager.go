@@ -232,7 +232,6 @@ func (m *Manager) SpendAttempt(ctx context.Context, id string, c *Challenge) (in
 	return int(n), err
 }
 
-
 // DeleteChallenge forgets a pending login (completed or used up).
 func (m *Manager) DeleteChallenge(ctx context.Context, id string) error {
 	if !validToken(id, challengePrefix) {

@@ -140,7 +140,6 @@ func NewRedisStore(c redis.UniversalClient, prefix string) *RedisStore {
 	return &RedisStore{c: c, prefix: prefix}
 }
 
-
 func (s *RedisStore) Put(ctx context.Context, key string, value []byte, ttl time.Duration) error {
 	if ttl < time.Millisecond {
 		ttl = time.Millisecond
