@@ -2785,8 +2785,8 @@ type LoyaltyRevenue {
   total: LoyaltyRevenueGroup!
   "The currency of every sum."
   currency: Currency!
-  "Per-day rows, as the upstream sent them (days without activity may be absent)."
-  days: [LoyaltyRevenueDay!]!
+  "Per-day rows, as the upstream sent them (days without activity may be absent); ` + "`" + `null` + "`" + ` when Altegio sent no per-day rows at all."
+  days: [LoyaltyRevenueDay!]
 }
 
 "Client counts of one group of loyalty programme members."
@@ -2823,8 +2823,8 @@ type LoyaltyClients {
   existing: LoyaltyClientGroup!
   "All members."
   total: LoyaltyClientGroup!
-  "Per-day rows, as the upstream sent them."
-  days: [LoyaltyVisitsDay!]!
+  "Per-day rows, as the upstream sent them; ` + "`" + `null` + "`" + ` when Altegio sent no per-day rows at all."
+  days: [LoyaltyVisitsDay!]
 }
 
 "One team member's programme clients."
@@ -9328,10 +9328,10 @@ func (ec *executionContext) _LoyaltyClients_days(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.LoyaltyVisitsDay) graphql.Marshaler {
-			return ec.marshalNLoyaltyVisitsDay2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyVisitsDayᚄ(ctx, selections, v)
+			return ec.marshalOLoyaltyVisitsDay2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyVisitsDayᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_LoyaltyClients_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -9589,10 +9589,10 @@ func (ec *executionContext) _LoyaltyRevenue_days(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.LoyaltyRevenueDay) graphql.Marshaler {
-			return ec.marshalNLoyaltyRevenueDay2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyRevenueDayᚄ(ctx, selections, v)
+			return ec.marshalOLoyaltyRevenueDay2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyRevenueDayᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_LoyaltyRevenue_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13927,7 +13927,7 @@ func (ec *executionContext) _LoyaltyClients(ctx context.Context, sel ast.Selecti
 			}
 		case "days":
 			out.Values[i] = ec._LoyaltyClients_days(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -14028,7 +14028,7 @@ func (ec *executionContext) _LoyaltyRevenue(ctx context.Context, sel ast.Selecti
 			}
 		case "days":
 			out.Values[i] = ec._LoyaltyRevenue_days(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -15506,22 +15506,6 @@ func (ec *executionContext) marshalNLoyaltyProgram2ᚖgithubᚗcomᚋaltegraph�
 	return ec._LoyaltyProgram(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNLoyaltyRevenueDay2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyRevenueDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LoyaltyRevenueDay) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNLoyaltyRevenueDay2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyRevenueDay(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNLoyaltyRevenueDay2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyRevenueDay(ctx context.Context, sel ast.SelectionSet, v *model.LoyaltyRevenueDay) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "LoyaltyRevenueDay!")
@@ -15560,22 +15544,6 @@ func (ec *executionContext) marshalNLoyaltyTeamMember2ᚖgithubᚗcomᚋaltegrap
 		return graphql.Null
 	}
 	return ec._LoyaltyTeamMember(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNLoyaltyVisitsDay2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyVisitsDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LoyaltyVisitsDay) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNLoyaltyVisitsDay2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyVisitsDay(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
 }
 
 func (ec *executionContext) marshalNLoyaltyVisitsDay2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyVisitsDay(ctx context.Context, sel ast.SelectionSet, v *model.LoyaltyVisitsDay) graphql.Marshaler {
@@ -16263,11 +16231,49 @@ func (ec *executionContext) marshalOLoyaltyRevenue2ᚖgithubᚗcomᚋaltegraph�
 	return ec._LoyaltyRevenue(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOLoyaltyRevenueDay2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyRevenueDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LoyaltyRevenueDay) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoyaltyRevenueDay2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyRevenueDay(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOLoyaltyTeamMembers2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyTeamMembers(ctx context.Context, sel ast.SelectionSet, v *model.LoyaltyTeamMembers) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._LoyaltyTeamMembers(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLoyaltyVisitsDay2ᚕᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyVisitsDayᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LoyaltyVisitsDay) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoyaltyVisitsDay2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋgraphᚋmodelᚐLoyaltyVisitsDay(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOMoneyComparison2ᚖgithubᚗcomᚋaltegraphᚋaltegraphᚋupstreamᚐMoneyStat(ctx context.Context, sel ast.SelectionSet, v *upstream.MoneyStat) graphql.Marshaler {

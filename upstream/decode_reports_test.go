@@ -142,3 +142,15 @@ func TestDecodeDayReport(t *testing.T) {
 		t.Errorf("got %+v", r)
 	}
 }
+
+func TestLoyaltyDaysMissingOrDuplicated(t *testing.T) {
+	noDays := []byte(`{"success":true,"data":{"client_stats":{"new":{"all_count":1,"lost_count":0,"returned_count":0,"returned_percent":0},"old":{"all_count":1,"lost_count":0,"returned_count":0,"returned_percent":0},"total":{"all_count":2,"lost_count":0,"returned_count":0,"returned_percent":0}}},"meta":[]}`)
+	v, err := DecodeLoyaltyVisits(noDays)
+	if err != nil || v.Days != nil {
+		t.Errorf("missing by-day rows must stay unknown (nil), got %v %v", v, err)
+	}
+	twice := []byte(`{"success":true,"data":{"income_stats":{"new":{"all_sum":1,"returned_sum":0},"old":{"all_sum":1,"returned_sum":0},"total":{"all_sum":2,"returned_sum":0}},"currency":{"iso":"EUR","symbol":"€","name":"Euro"},"income_stats_by_day":[{"date":"2026-08-01","new_sum":1,"old_sum":0},{"date":"2026-08-01","new_sum":0,"old_sum":1}]},"meta":[]}`)
+	if _, err := DecodeLoyaltyIncome(twice); err == nil {
+		t.Error("a day listed twice was accepted")
+	}
+}

@@ -131,7 +131,12 @@ func decodeLoyaltyIncome(body []byte) (*LoyaltyIncome, error) {
 	if w.Stats == nil {
 		return nil, badResponse(ep, 200, "no income_stats")
 	}
-	out := &LoyaltyIncome{Currency: w.Currency.typed(), Days: []LoyaltyIncomeDay{}}
+	out := &LoyaltyIncome{Currency: w.Currency.typed()}
+	if w.ByDay != nil {
+		// [] is "no active day"; a missing array (the include ignored)
+		// stays nil: unknown, not empty.
+		out.Days = []LoyaltyIncomeDay{}
+	}
 	var err error
 	if out.New, err = w.Stats.New.typed(ep); err != nil {
 		return nil, err
@@ -142,11 +147,16 @@ func decodeLoyaltyIncome(body []byte) (*LoyaltyIncome, error) {
 	if out.Total, err = w.Stats.Total.typed(ep); err != nil {
 		return nil, err
 	}
+	seen := map[calendar.Date]bool{}
 	for i, d := range w.ByDay {
 		day, err := calendar.Parse(d.Date)
 		if err != nil || d.New == nil || d.Old == nil {
 			return nil, badResponse(ep, 200, "income_stats_by_day[%d] lacks a date or a sum", i)
 		}
+		if seen[day] {
+			return nil, badResponse(ep, 200, "income_stats_by_day has %s twice", day)
+		}
+		seen[day] = true
 		out.Days = append(out.Days, LoyaltyIncomeDay{Date: day, New: float64(*d.New), Old: float64(*d.Old)})
 	}
 	return out, nil
@@ -221,7 +231,10 @@ func decodeLoyaltyVisits(body []byte) (*LoyaltyVisits, error) {
 	if w.Stats == nil {
 		return nil, badResponse(ep, 200, "no client_stats")
 	}
-	out := &LoyaltyVisits{Days: []LoyaltyVisitsDay{}}
+	out := &LoyaltyVisits{}
+	if w.ByDay != nil {
+		out.Days = []LoyaltyVisitsDay{}
+	}
 	var err error
 	if out.New, err = w.Stats.New.typed(ep); err != nil {
 		return nil, err
@@ -232,11 +245,16 @@ func decodeLoyaltyVisits(body []byte) (*LoyaltyVisits, error) {
 	if out.Total, err = w.Stats.Total.typed(ep); err != nil {
 		return nil, err
 	}
+	seen := map[calendar.Date]bool{}
 	for i, d := range w.ByDay {
 		day, err := calendar.Parse(d.Date)
 		if err != nil {
 			return nil, badResponse(ep, 200, "visits_stats_by_day[%d] has no YYYY-MM-DD date", i)
 		}
+		if seen[day] {
+			return nil, badResponse(ep, 200, "visits_stats_by_day has %s twice", day)
+		}
+		seen[day] = true
 		row := LoyaltyVisitsDay{Date: day}
 		if err := counts(ep, map[*int]*number{&row.New: d.New, &row.Old: d.Old}); err != nil {
 			return nil, err

@@ -247,8 +247,8 @@ type LoyaltyClients struct {
 	Existing *upstream.LoyaltyClientCounts `json:"existing"`
 	// All members.
 	Total *upstream.LoyaltyClientCounts `json:"total"`
-	// Per-day rows, as the upstream sent them.
-	Days []*LoyaltyVisitsDay `json:"days"`
+	// Per-day rows, as the upstream sent them; `null` when Altegio sent no per-day rows at all.
+	Days []*LoyaltyVisitsDay `json:"days,omitempty"`
 }
 
 // A loyalty programme (promotion) active in a location.
@@ -273,8 +273,8 @@ type LoyaltyRevenue struct {
 	Total *upstream.LoyaltySums `json:"total"`
 	// The currency of every sum.
 	Currency *Currency `json:"currency"`
-	// Per-day rows, as the upstream sent them (days without activity may be absent).
-	Days []*LoyaltyRevenueDay `json:"days"`
+	// Per-day rows, as the upstream sent them (days without activity may be absent); `null` when Altegio sent no per-day rows at all.
+	Days []*LoyaltyRevenueDay `json:"days,omitempty"`
 }
 
 // One day of loyalty programme revenue.
