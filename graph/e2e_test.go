@@ -519,3 +519,14 @@ func TestRequestsRefusedBeforeGraphQLCarryACode(t *testing.T) {
 		}
 	}
 }
+
+func TestFloatsInPlainDecimals(t *testing.T) {
+	g := newGateway(t, userToken)
+	g.up.Script = func(c upstreamtest.Call, _ int) *upstreamtest.Reply {
+		return &upstreamtest.Reply{Status: 200, Body: `[{"label":"Earnings","slug":"income_total","data":[[1785542400000,10767850]]},{"label":"Services","slug":"income_services","data":[[1785542400000,0.000001]]},{"label":"Products","slug":"income_goods","data":[[1785542400000,12480.5]]}]`}
+	}
+	r := g.query(t, `{ location(id: "1001") { revenueDaily(from: "2026-08-01", to: "2026-08-01") { total services products } } }`, nil)
+	if !strings.Contains(r.raw, `"total":10767850,"services":0.000001,"products":12480.5`) {
+		t.Errorf("%s", r.raw)
+	}
+}
