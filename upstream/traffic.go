@@ -107,8 +107,12 @@ func recordStale(ctx context.Context, at time.Time) {
 	}
 }
 
-// flightResult is what one shared upstream call yields to every caller.
-type flightResult struct{ body []byte }
+// flightResult is what one shared upstream call yields to every caller,
+// and the deadline it ran to (zero: none).
+type flightResult struct {
+	body     []byte
+	deadline time.Time
+}
 
 // get returns the body of GET path?query: from the cache when fresh, else
 // from one upstream call shared by every concurrent caller with the same
@@ -140,41 +144,14 @@ func (c *Client) get(ctx context.Context, endpoint string, cred Credential, path
 		// The caller is gone: do not start (or join) a call for nobody.
 		return nil, transportError(endpoint, err)
 	}
-	ch := c.flight.DoChan(key, func() (any, error) {
-		// The shared call must not die with whichever caller started it:
-		// it keeps that caller's values and deadline but not its cancel.
-		fctx := context.WithoutCancel(ctx)
-		if dl, ok := ctx.Deadline(); ok {
-			var cancel context.CancelFunc
-			fctx, cancel = context.WithDeadline(fctx, dl)
-			defer cancel()
-		}
-		// A flight that finished between our cache miss and this one
-		// starting has filled the cache: use it rather than call again.
-		if store != nil && !pol.NoCache {
-			if e, ok := c.cacheGet(fctx, key); ok && c.now().Before(e.FreshUntil) {
-				return flightResult{e.Body}, nil
-			}
-		}
-		body, err := c.fetch(fctx, endpoint, cred, u.String())
-		if err == nil && store != nil {
-			now := c.now()
-			ttl := c.ttl(path, query)
-			if err := store.Set(fctx, key, cache.Entry{Body: body, FetchedAt: now, FreshUntil: now.Add(ttl)}, ttl+t.StaleFor); err != nil {
-				c.log.Warn("cache write failed", "endpoint", endpoint, "error", err.Error())
-			}
-		}
-		return flightResult{body}, err
-	})
 	var r singleflight.Result
-	select {
-	case r = <-ch:
-	case <-ctx.Done():
-		// A result that is ready as well wins over the cancellation.
-		select {
-		case r = <-ch:
-		default:
-			r.Err = transportError(endpoint, ctx.Err())
+	for attempt := 0; ; attempt++ {
+		r = c.shared(ctx, key, endpoint, cred, u.String(), path, query, store, pol)
+		// A shared call runs to the deadline of the caller that started
+		// it. When that ran out before this caller's own, try once more on
+		// this caller's deadline.
+		if r.Err == nil || attempt > 0 || ctx.Err() != nil || !ranOutOfTime(r.Err) || !earlierDeadline(r, ctx) {
+			break
 		}
 	}
 	if r.Err == nil {
@@ -188,6 +165,68 @@ func (c *Client) get(ctx context.Context, endpoint string, cred Credential, path
 		}
 	}
 	return nil, err
+}
+
+// shared makes (or joins) the one upstream call for key and waits for it
+// or for this caller's cancellation, whichever comes first.
+func (c *Client) shared(ctx context.Context, key, endpoint string, cred Credential, rawURL, path string, query url.Values, store cache.Store, pol Policy) singleflight.Result {
+	ch := c.flight.DoChan(key, func() (any, error) {
+		// The shared call must not die with whichever caller started it:
+		// it keeps that caller's values and deadline but not its cancel.
+		fctx := context.WithoutCancel(ctx)
+		dl, hasDeadline := ctx.Deadline()
+		if hasDeadline {
+			var cancel context.CancelFunc
+			fctx, cancel = context.WithDeadline(fctx, dl)
+			defer cancel()
+		}
+		// A flight that finished between our cache miss and this one
+		// starting has filled the cache: use it rather than call again.
+		if store != nil && !pol.NoCache {
+			if e, ok := c.cacheGet(fctx, key); ok && c.now().Before(e.FreshUntil) {
+				return flightResult{body: e.Body}, nil
+			}
+		}
+		body, err := c.fetch(fctx, endpoint, cred, rawURL)
+		if err == nil && store != nil {
+			now := c.now()
+			ttl := c.ttl(path, query)
+			if err := store.Set(fctx, key, cache.Entry{Body: body, FetchedAt: now, FreshUntil: now.Add(ttl)}, ttl+c.traffic.StaleFor); err != nil {
+				c.log.Warn("cache write failed", "endpoint", endpoint, "error", err.Error())
+			}
+		}
+		return flightResult{body: body, deadline: dl}, err
+	})
+	var r singleflight.Result
+	select {
+	case r = <-ch:
+	case <-ctx.Done():
+		// A result that is ready as well wins over the cancellation.
+		select {
+		case r = <-ch:
+		default:
+			r.Err = transportError(endpoint, ctx.Err())
+		}
+	}
+	return r
+}
+
+// earlierDeadline reports whether the shared call ran to a deadline
+// earlier than ctx's.
+func earlierDeadline(r singleflight.Result, ctx context.Context) bool {
+	fr, ok := r.Val.(flightResult)
+	if !ok || fr.deadline.IsZero() {
+		return false
+	}
+	mine, ok := ctx.Deadline()
+	return !ok || fr.deadline.Before(mine)
+}
+
+// ranOutOfTime: the call failed on a deadline (its own, or the rate
+// limiter's "no room before the deadline"), not on Altegio's answer.
+func ranOutOfTime(err error) bool {
+	var nt *ratelimit.ErrNoTimeLeft
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &nt)
 }
 
 // holdsPersonalData lists the endpoints whose answers are never cached.

@@ -81,3 +81,46 @@ func TestZReportIsNeverCached(t *testing.T) {
 		t.Errorf("z-report answers cached: %d calls, %d entries", calls.Load(), mem.Len())
 	}
 }
+
+// TestJoinerOutlivesTheStartersDeadline: a caller that joined a shared
+// call started by a caller with less time does not inherit its timeout.
+func TestJoinerOutlivesTheStartersDeadline(t *testing.T) {
+	release := make(chan struct{})
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			select { // the first call outlasts the starter's deadline
+			case <-release:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		_, _ = w.Write([]byte(`[{"label":"A","data":1}]`))
+	}))
+	defer srv.Close()
+	defer close(release)
+	c, err := New(Config{BaseURL: srv.URL + "/api/v1", PartnerToken: "p", Traffic: Traffic{MaxRetries: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred := UserCredential("u")
+	q := Query{Location: 1, Range: calendar.Range{From: calendar.Date{Year: 2026, Month: 11, Day: 1}, To: calendar.Date{Year: 2026, Month: 11, Day: 1}}}
+	short, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	long, cancel2 := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel2()
+	var wg sync.WaitGroup
+	var shortErr, longErr error
+	wg.Go(func() { _, shortErr = c.RecordSource(short, cred, q) })
+	for calls.Load() == 0 { // the starter's call is in flight
+		time.Sleep(time.Millisecond)
+	}
+	wg.Go(func() { _, longErr = c.RecordSource(long, cred, q) })
+	wg.Wait()
+	if shortErr == nil {
+		t.Error("the starter should have run out of time")
+	}
+	if longErr != nil {
+		t.Errorf("the joiner inherited the starter's deadline: %v", longErr)
+	}
+}
