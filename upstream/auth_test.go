@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/altegraph/altegraph/ratelimit"
 	"github.com/altegraph/altegraph/upstream"
 	"github.com/altegraph/altegraph/upstream/upstreamtest"
 )
@@ -157,5 +159,36 @@ func TestLoginAgainstTheStandIn(t *testing.T) {
 	_, err = c.Login(ctx, "ann@x", "pw-a")
 	if e, ok := upstream.AsError(err); !ok || e.Kind != upstream.KindBadCredentials || e.Status != 403 {
 		t.Errorf("lock-out: %v", err)
+	}
+}
+
+// TestLoginWaitsForTheSharedBudget: a sign-in is a call at Altegio's door
+// like any other. With the budget spent, it is refused as RATE_LIMITED
+// before the deadline, without reaching Altegio.
+func TestLoginWaitsForTheSharedBudget(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(`{"success":true,"data":{"id":1,"user_token":"t","name":"N"},"meta":[]}`))
+	}))
+	defer srv.Close()
+	budget := ratelimit.NewLocal(ratelimit.Limit{N: 1, Window: time.Hour})
+	sched := ratelimit.NewScheduler(budget, 10*time.Millisecond)
+	c, err := New(Config{BaseURL: srv.URL + "/api/v1", PartnerToken: "p", Traffic: Traffic{Scheduler: sched}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Login(context.Background(), "a@b", "pw"); err != nil {
+		t.Fatalf("first sign-in: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err = c.Login(ctx, "a@b", "pw")
+	if e, ok := AsError(err); !ok || e.Kind != KindRateLimited {
+		t.Fatalf("second sign-in: %v", err)
+	}
+	if calls.Load() != 1 {
+		t.Errorf("%d sign-ins reached Altegio, the budget allows 1", calls.Load())
 	}
 }
