@@ -175,7 +175,7 @@ func TestLoginWaitsForTheSharedBudget(t *testing.T) {
 	defer srv.Close()
 	budget := ratelimit.NewLocal(ratelimit.Limit{N: 1, Window: time.Hour})
 	sched := ratelimit.NewScheduler(budget, 10*time.Millisecond)
-	c, err := New(Config{BaseURL: srv.URL + "/api/v1", PartnerToken: "p", Traffic: Traffic{Scheduler: sched}})
+	c, err := upstream.New(upstream.Config{BaseURL: srv.URL + "/api/v1", PartnerToken: "p", Traffic: upstream.Traffic{Scheduler: sched}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func TestLoginWaitsForTheSharedBudget(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	_, err = c.Login(ctx, "a@b", "pw")
-	if e, ok := AsError(err); !ok || e.Kind != KindRateLimited {
+	if e, ok := upstream.AsError(err); !ok || e.Kind != upstream.KindRateLimited {
 		t.Fatalf("second sign-in: %v", err)
 	}
 	if calls.Load() != 1 {
