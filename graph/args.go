@@ -30,12 +30,18 @@ func clipInput(s string) string {
 // analyticsQuery validates a metric's arguments before any upstream call:
 // from <= to and at most upstream.MaxRangeDays days, inclusive.
 func analyticsQuery(loc *model.Location, from, to calendar.Date, f *model.AnalyticsFilter) (upstream.Query, error) {
+	return analyticsQueryUpTo(loc, from, to, f, upstream.MaxRangeDays)
+}
+
+// analyticsQueryUpTo is analyticsQuery for fields that accept ranges of up
+// to maxDays (daily series split longer ranges into several calls).
+func analyticsQueryUpTo(loc *model.Location, from, to calendar.Date, f *model.AnalyticsFilter, maxDays int) (upstream.Query, error) {
 	q := upstream.Query{Location: loc.Number, Range: calendar.Range{From: from, To: to}}
 	if to.Before(from) {
 		return q, badInput("`from` (%s) is after `to` (%s)", from, to)
 	}
-	if n := q.Range.Days(); n > upstream.MaxRangeDays {
-		return q, badInput("the range %s is %d days long; at most %d days are allowed", q.Range, n, upstream.MaxRangeDays)
+	if n := q.Range.Days(); n > maxDays {
+		return q, badInput("the range %s is %d days long; at most %d days are allowed", q.Range, n, maxDays)
 	}
 	var err error
 	q.Filter, err = filterOf(f)

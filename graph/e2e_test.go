@@ -530,3 +530,54 @@ func TestFloatsInPlainDecimals(t *testing.T) {
 		t.Errorf("%s", r.raw)
 	}
 }
+
+// TestLongRangesAreSplit: a 500-day daily series is two upstream calls of
+// at most 365 days, joined without a gap or a repeated day; keyMetrics
+// keeps Altegio's 365-day limit.
+func TestLongRangesAreSplit(t *testing.T) {
+	g := newGateway(t, userToken)
+	r := g.query(t, `{ location(id: "1004") {
+		revenueDaily(from: "2025-01-01", to: "2026-05-15") { date total }
+		appointmentsDaily(from: "2025-01-01", to: "2026-05-15") { date total }
+	} }`, nil)
+	if len(r.Errors) > 0 {
+		t.Fatalf("%.300s", r.raw)
+	}
+	rev := r.Data["location"].(map[string]any)["revenueDaily"].([]any)
+	if len(rev) != 500 {
+		t.Fatalf("%d days, want 500", len(rev))
+	}
+	want := calendar.Date{Year: 2025, Month: 1, Day: 1}
+	for i, d := range rev {
+		m := d.(map[string]any)
+		if m["date"] != want.String() || m["total"] != upstreamtest.Value(1004, want, 0) {
+			t.Fatalf("day %d: %v, want %s", i, m, want)
+		}
+		want = want.AddDays(1)
+	}
+	calls := g.up.Calls()
+	if got := countBy(calls); got["charts/income_daily"] != 2 || got["charts/records_daily"] != 2 {
+		t.Errorf("calls %v, want 2 per metric", got)
+	}
+	for _, c := range calls {
+		if !(c.Query["date_from"] == "2025-01-01" && c.Query["date_to"] == "2025-12-31") &&
+			!(c.Query["date_from"] == "2026-01-01" && c.Query["date_to"] == "2026-05-15") {
+			t.Errorf("call for %s..%s", c.Query["date_from"], c.Query["date_to"])
+		}
+	}
+	r = g.query(t, `{ location(id: "1004") { keyMetrics(from: "2025-01-01", to: "2026-05-15") { revenue { current } } } }`, nil)
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
+		t.Errorf("keyMetrics over 365 days: %s", r.raw)
+	}
+}
+
+func TestLongRangesCostTheirCalls(t *testing.T) {
+	g := newGatewayWith(t, userToken, upstream.Traffic{}, func(o *graph.Options) { o.Limits = graph.Limits{MaxCost: 5} })
+	// 1,000 days are 3 calls for each of two series: 6 > 5.
+	r := g.query(t, `{ location(id: "1004") {
+		revenueDaily(from: "2024-01-01", to: "2026-09-26") { total }
+		appointmentsDaily(from: "2024-01-01", to: "2026-09-26") { total } } }`, nil)
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "QUERY_TOO_COMPLEX" || len(g.up.Calls()) != 0 {
+		t.Fatalf("%.300s", r.raw)
+	}
+}

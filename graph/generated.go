@@ -2361,8 +2361,10 @@ input AnalyticsFilter {
 
 """
 A business location (Altegio company). Each metric takes an inclusive range
-of the location's calendar days, at most 365 days long (` + "`" + `daily` + "`" + ` accepts
-longer ranges and splits them), and an optional filter; the report fields
+of the location's calendar days, at most 365 days long (the daily series —
+` + "`" + `revenueDaily` + "`" + `, ` + "`" + `occupancyDaily` + "`" + `, ` + "`" + `appointmentsDaily` + "`" + `, ` + "`" + `clientsDaily` + "`" + ` and
+` + "`" + `daily` + "`" + ` — accept up to 1,826 days and split them into calls of 365 days),
+and an optional filter; the report fields
 and ` + "`" + `daily` + "`" + ` also take a ` + "`" + `period` + "`" + ` preset instead. A field that fails is
 ` + "`" + `null` + "`" + ` with an error whose ` + "`" + `path` + "`" + ` names it; the other fields and locations
 are unaffected.
@@ -2399,7 +2401,7 @@ type Location {
   clientsDaily(
     "First day, inclusive."
     from: Date!
-    "Last day, inclusive; at most 364 days after ` + "`" + `from` + "`" + `."
+    "Last day, inclusive; at most 1,825 days after ` + "`" + `from` + "`" + `. Over 365 days the range is fetched in pieces of 365 days and joined."
     to: Date!
     "Optional filter."
     filter: AnalyticsFilter
@@ -2505,7 +2507,7 @@ type Location {
   revenueDaily(
     "First day, inclusive."
     from: Date!
-    "Last day, inclusive; at most 364 days after ` + "`" + `from` + "`" + `."
+    "Last day, inclusive; at most 1,825 days after ` + "`" + `from` + "`" + `. Over 365 days the range is fetched in pieces of 365 days and joined."
     to: Date!
     "Optional filter."
     filter: AnalyticsFilter
@@ -2515,7 +2517,7 @@ type Location {
   occupancyDaily(
     "First day, inclusive."
     from: Date!
-    "Last day, inclusive; at most 364 days after ` + "`" + `from` + "`" + `."
+    "Last day, inclusive; at most 1,825 days after ` + "`" + `from` + "`" + `. Over 365 days the range is fetched in pieces of 365 days and joined."
     to: Date!
     "Optional filter."
     filter: AnalyticsFilter
@@ -2525,7 +2527,7 @@ type Location {
   appointmentsDaily(
     "First day, inclusive."
     from: Date!
-    "Last day, inclusive; at most 364 days after ` + "`" + `from` + "`" + `."
+    "Last day, inclusive; at most 1,825 days after ` + "`" + `from` + "`" + `. Over 365 days the range is fetched in pieces of 365 days and joined."
     to: Date!
     "Optional filter."
     filter: AnalyticsFilter

@@ -8,6 +8,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/altegraph/altegraph/calendar"
+	"github.com/altegraph/altegraph/upstream"
 )
 
 // CodeQueryTooComplex: the query is over a depth, alias or cost limit.
@@ -94,13 +97,14 @@ func (w *walker) set(set ast.SelectionSet) summary {
 			}
 			s = w.set(sel.SelectionSet)
 			s.depth++
-			s.cost = mul(s.cost, w.fanOut(sel))
+			span := w.span(sel)
+			s.cost = mul(s.cost, mul(w.fanOut(sel), span))
 			if sel.Alias != "" && sel.Alias != sel.Name {
 				s.aliases = add(s.aliases, 1)
 			}
 			if sel.Definition != nil {
 				if d := sel.Definition.Directives.ForName("upstream"); d != nil {
-					s.cost = add(s.cost, callsOf(d))
+					s.cost = add(s.cost, mul(callsOf(d), span))
 				}
 			}
 		case *ast.InlineFragment:
@@ -140,6 +144,30 @@ func callsOf(d *ast.Directive) int {
 		}
 	}
 	return 1
+}
+
+// span is how many upstream calls a field's `from`..`to` range takes: one
+// per 365 days (daily series split longer ranges). 1 without a range or
+// when the dates cannot be read (validation answers those).
+func (w *walker) span(f *ast.Field) int {
+	from, to := f.Arguments.ForName("from"), f.Arguments.ForName("to")
+	if from == nil || to == nil {
+		return 1
+	}
+	fv, err1 := from.Value.Value(w.vars)
+	tv, err2 := to.Value.Value(w.vars)
+	fs, ok1 := fv.(string)
+	ts, ok2 := tv.(string)
+	if err1 != nil || err2 != nil || !ok1 || !ok2 {
+		return 1
+	}
+	fd, err1 := calendar.Parse(fs)
+	td, err2 := calendar.Parse(ts)
+	if err1 != nil || err2 != nil || td.Before(fd) {
+		return 1
+	}
+	days := calendar.Range{From: fd, To: td}.Days()
+	return min((days+upstream.MaxRangeDays-1)/upstream.MaxRangeDays, saturate)
 }
 
 // fanOut is how many times a field's selection costs upstream calls: the

@@ -46,8 +46,15 @@ func metric[V any](ctx context.Context, loc *model.Location, from, to calendar.D
 
 // series loads a daily series and hands out pointers into a copy, so no
 // resolver can modify the slice another field of the request shares.
+//
+// Ranges longer than one upstream call may ask for (365 days) are split
+// into calls of at most 365 days and joined day by day (loadLong).
 func series[V any](ctx context.Context, loc *model.Location, from, to calendar.Date, f *model.AnalyticsFilter, pick func(*Loaders) *dataloader.Loader[aKey, []V], endpoint string) ([]*V, error) {
-	days, err := metric(ctx, loc, from, to, f, pick, endpoint)
+	q, err := analyticsQueryUpTo(loc, from, to, f, maxSeriesDays)
+	if err != nil {
+		return nil, err
+	}
+	days, err := loadLong(ctx, pick, endpoint, q)
 	if err != nil {
 		return nil, err
 	}

@@ -14,9 +14,9 @@ import (
 	"github.com/altegraph/altegraph/upstream"
 )
 
-// maxSeriesDays bounds Location.daily: five upstream calls per metric (and
-// as many again for a comparison) is the most one field may spend of the
-// shared budget of 5 calls a second.
+// maxSeriesDays bounds the daily series (Location.daily and the per-metric
+// daily fields): five years and a leap day, at most six upstream calls per
+// metric (and as many again for a comparison); the query cost counts them.
 const maxSeriesDays = 5*upstream.MaxRangeDays + 1
 
 // chunks splits a range into consecutive pieces of at most
@@ -50,11 +50,14 @@ func loadLong[V any](ctx context.Context, pick func(*Loaders) *dataloader.Loader
 		thunks[i] = pick(l).Load(ctx, aKey{Credential: l.cred.Hash(), Endpoint: endpoint, Query: cq})
 	}
 	out := make([]V, 0, q.Range.Days())
-	for _, th := range thunks {
+	for i, th := range thunks {
 		days, err := th()
 		if err != nil {
 			return nil, err
 		}
+		cq := q
+		cq.Range = parts[i]
+		l.stale.markField(ctx, endpoint, cq)
 		out = append(out, days...)
 	}
 	return out, nil
