@@ -118,12 +118,8 @@ func decodeLoyaltyIncome(body []byte) (*LoyaltyIncome, error) {
 			Old   *wireSums `json:"old"`
 			Total *wireSums `json:"total"`
 		} `json:"income_stats"`
-		Currency *wireCurrency `json:"currency"`
-		ByDay    []struct {
-			Date string  `json:"date"`
-			New  *number `json:"new_sum"`
-			Old  *number `json:"old_sum"`
-		} `json:"income_stats_by_day"`
+		Currency *wireCurrency   `json:"currency"`
+		ByDay    []wireIncomeDay `json:"income_stats_by_day"`
 	}
 	if err := decodeEnvelope(ep, body, &w); err != nil {
 		return nil, err
@@ -132,11 +128,6 @@ func decodeLoyaltyIncome(body []byte) (*LoyaltyIncome, error) {
 		return nil, badResponse(ep, 200, "no income_stats")
 	}
 	out := &LoyaltyIncome{Currency: w.Currency.typed()}
-	if w.ByDay != nil {
-		// [] is "no active day"; a missing array (the include ignored)
-		// stays nil: unknown, not empty.
-		out.Days = []LoyaltyIncomeDay{}
-	}
 	var err error
 	if out.New, err = w.Stats.New.typed(ep); err != nil {
 		return nil, err
@@ -147,17 +138,59 @@ func decodeLoyaltyIncome(body []byte) (*LoyaltyIncome, error) {
 	if out.Total, err = w.Stats.Total.typed(ep); err != nil {
 		return nil, err
 	}
+	out.Days, err = byDay(ep, "income_stats_by_day", w.ByDay, func(day calendar.Date, d wireIncomeDay) (LoyaltyIncomeDay, error) {
+		if d.New == nil || d.Old == nil {
+			return LoyaltyIncomeDay{}, badResponse(ep, 200, "income_stats_by_day %s lacks a sum", day)
+		}
+		return LoyaltyIncomeDay{Date: day, New: float64(*d.New), Old: float64(*d.Old)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// dated is a per-day row of the loyalty analytics.
+type dated interface{ date() string }
+
+type wireIncomeDay struct {
+	Date string  `json:"date"`
+	New  *number `json:"new_sum"`
+	Old  *number `json:"old_sum"`
+}
+
+func (d wireIncomeDay) date() string { return d.Date }
+
+type wireVisitsDay struct {
+	Date string  `json:"date"`
+	New  *number `json:"new_count"`
+	Old  *number `json:"old_count"`
+}
+
+func (d wireVisitsDay) date() string { return d.Date }
+
+// byDay reads per-day rows, each date once. A missing array (the
+// include[] ignored) stays nil: unknown, not empty; [] is "no active day".
+func byDay[W dated, R any](ep, name string, rows []W, row func(calendar.Date, W) (R, error)) ([]R, error) {
+	if rows == nil {
+		return nil, nil
+	}
+	out := make([]R, 0, len(rows))
 	seen := map[calendar.Date]bool{}
-	for i, d := range w.ByDay {
-		day, err := calendar.Parse(d.Date)
-		if err != nil || d.New == nil || d.Old == nil {
-			return nil, badResponse(ep, 200, "income_stats_by_day[%d] lacks a date or a sum", i)
+	for i, w := range rows {
+		day, err := calendar.Parse(w.date())
+		if err != nil {
+			return nil, badResponse(ep, 200, "%s[%d] has no YYYY-MM-DD date", name, i)
 		}
 		if seen[day] {
-			return nil, badResponse(ep, 200, "income_stats_by_day has %s twice", day)
+			return nil, badResponse(ep, 200, "%s has %s twice", name, day)
 		}
 		seen[day] = true
-		out.Days = append(out.Days, LoyaltyIncomeDay{Date: day, New: float64(*d.New), Old: float64(*d.Old)})
+		r, err := row(day, w)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
 	}
 	return out, nil
 }
@@ -219,11 +252,7 @@ func decodeLoyaltyVisits(body []byte) (*LoyaltyVisits, error) {
 			Old   *wireCounts `json:"old"`
 			Total *wireCounts `json:"total"`
 		} `json:"client_stats"`
-		ByDay []struct {
-			Date string  `json:"date"`
-			New  *number `json:"new_count"`
-			Old  *number `json:"old_count"`
-		} `json:"visits_stats_by_day"`
+		ByDay []wireVisitsDay `json:"visits_stats_by_day"`
 	}
 	if err := decodeEnvelope(ep, body, &w); err != nil {
 		return nil, err
@@ -232,9 +261,6 @@ func decodeLoyaltyVisits(body []byte) (*LoyaltyVisits, error) {
 		return nil, badResponse(ep, 200, "no client_stats")
 	}
 	out := &LoyaltyVisits{}
-	if w.ByDay != nil {
-		out.Days = []LoyaltyVisitsDay{}
-	}
 	var err error
 	if out.New, err = w.Stats.New.typed(ep); err != nil {
 		return nil, err
@@ -245,21 +271,13 @@ func decodeLoyaltyVisits(body []byte) (*LoyaltyVisits, error) {
 	if out.Total, err = w.Stats.Total.typed(ep); err != nil {
 		return nil, err
 	}
-	seen := map[calendar.Date]bool{}
-	for i, d := range w.ByDay {
-		day, err := calendar.Parse(d.Date)
-		if err != nil {
-			return nil, badResponse(ep, 200, "visits_stats_by_day[%d] has no YYYY-MM-DD date", i)
-		}
-		if seen[day] {
-			return nil, badResponse(ep, 200, "visits_stats_by_day has %s twice", day)
-		}
-		seen[day] = true
+	out.Days, err = byDay(ep, "visits_stats_by_day", w.ByDay, func(day calendar.Date, d wireVisitsDay) (LoyaltyVisitsDay, error) {
 		row := LoyaltyVisitsDay{Date: day}
-		if err := counts(ep, map[*int]*number{&row.New: d.New, &row.Old: d.Old}); err != nil {
-			return nil, err
-		}
-		out.Days = append(out.Days, row)
+		err := counts(ep, map[*int]*number{&row.New: d.New, &row.Old: d.Old})
+		return row, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
