@@ -113,6 +113,16 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			*dst = d
 		}
 	}
+	bytesVar := func(name string, dst *int64) {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1024 {
+				fail(name, "an integer >= 1024")
+				return
+			}
+			*dst = n
+		}
+	}
 	if c.AltegioPartnerToken == "" {
 		// The demo upstream runs in this process: there is no Altegio
 		// budget to protect unless one is asked for explicitly.
@@ -129,14 +139,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	intVar("MAX_ALIASES", &c.MaxAliases, 0)
 	intVar("MAX_QUERY_COST", &c.MaxQueryCost, 1)
 	intVar("MAX_QUERY_TOKENS", &c.MaxQueryTokens, 100)
-	if v := strings.TrimSpace(getenv("CACHE_MAX_BYTES")); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 1024 {
-			fail("CACHE_MAX_BYTES", "an integer >= 1024")
-		} else {
-			c.CacheMaxBytes = n
-		}
-	}
+	bytesVar("CACHE_MAX_BYTES", &c.CacheMaxBytes)
 	if v := strings.TrimSpace(getenv("CORS_ALLOW_CREDENTIALS")); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -149,14 +152,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	intVar("MAX_LOCATIONS", &c.MaxLocations, 1)
 	durVar("ALTEGIO_TIMEOUT", &c.AltegioTimeout)
 	durVar("REQUEST_TIMEOUT", &c.RequestTimeout)
-	if v := strings.TrimSpace(getenv("MAX_BODY_BYTES")); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 1024 {
-			fail("MAX_BODY_BYTES", "an integer >= 1024")
-		} else {
-			c.MaxBodyBytes = n
-		}
-	}
+	bytesVar("MAX_BODY_BYTES", &c.MaxBodyBytes)
 	if v := strings.TrimSpace(getenv("ALTEGIO_BASE_URL")); v != "" {
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
